@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from solidar.accounts.rules import has_mfa, is_privileged
+
+# How often the "last seen" stamp in the session is refreshed (a session write).
+_REFRESH_SECONDS = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    """Ends sessions left idle: 12 h for members, 1 h for privileged roles (settings).
+
+    The role is looked up when the stamp is refreshed, at most once a minute, so a
+    signed-in page view usually costs no extra query and no session write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            last_seen = session.get("last_seen")
+            timeout = session.get("idle_timeout", settings.SOLIDAR_SESSION_IDLE_MEMBER)
+            if last_seen is not None and now - last_seen > timeout:
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity."))
+            elif last_seen is None or now - last_seen >= _REFRESH_SECONDS:
+                timeout = (
+                    settings.SOLIDAR_SESSION_IDLE_PRIVILEGED
+                    if is_privileged(user)
+                    else settings.SOLIDAR_SESSION_IDLE_MEMBER
+                )
+                session["last_seen"] = now
+                session["idle_timeout"] = timeout
+                session.set_expiry(timeout)
+        return self.get_response(request)
+
+
+class PrivilegedAreaMFAMiddleware:
+    """Wagtail's and Django's admins are privileged pages: no MFA, no entry."""
+
+    PREFIXES = ("/cms/", "/django-admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.PREFIXES):
+            user = request.user
+            if user.is_authenticated and is_privileged(user) and not has_mfa(user):
+                messages.warning(
+                    request,
+                    _("This page needs two-factor authentication. Set it up to continue."),
+                )
+                return HttpResponseRedirect(reverse("mfa_index"))
+        return self.get_response(request)

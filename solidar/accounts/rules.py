@@ -1,0 +1,48 @@
+"""Permission predicates of accounts: who counts as privileged, who has MFA.
+
+Later apps add their privileged roles (coordinator, aid handler) with
+:func:`register_privileged_role`, so one predicate answers "must this person use MFA?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import rules
+
+_privileged_roles: list[Callable] = []
+
+
+def register_privileged_role(predicate: Callable) -> None:
+    """Declare that users matching ``predicate`` must have MFA for their privileged pages."""
+    _privileged_roles.append(predicate)
+
+
+@rules.predicate
+def has_mfa(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+@rules.predicate
+def can_edit_site(user) -> bool:
+    return user.has_perm("wagtailadmin.access_admin")
+
+
+@rules.predicate
+def has_privileged_role(user) -> bool:
+    return any(predicate(user) for predicate in _privileged_roles)
+
+
+is_privileged = rules.is_authenticated & (
+    rules.is_staff | rules.is_superuser | can_edit_site | has_privileged_role
+)
+
+rules.add_perm("accounts.use_privileged_pages", is_privileged & has_mfa)
+rules.add_perm("accounts.export_own_data", rules.is_authenticated)
+rules.add_perm("accounts.delete_own_account", rules.is_authenticated)

@@ -1,0 +1,115 @@
+"""EncryptedTextField: a text column that only ever holds AES-GCM ciphertext.
+
+The plaintext lives on the model instance; the database sees ``v1$<key id>$...``
+bound to the table, the row's primary key and the field name. The primary key must
+therefore be known before the first save: models with encrypted fields use a UUID
+primary key with a default (a system check enforces it), which also keeps their URLs
+unguessable.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core import checks
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from solidar.core import crypto
+
+
+class Sealed(str):
+    """A ciphertext as read from or written to the database."""
+
+
+class _EncryptedAttribute(DeferredAttribute):
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if instance is None or not isinstance(value, Sealed):
+            return value
+        plaintext = self.field.decrypt_for(instance, value)
+        instance.__dict__[self.field.attname] = plaintext
+        return plaintext
+
+
+class EncryptedTextField(models.TextField):
+    descriptor_class = _EncryptedAttribute
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def _binding(self, instance) -> dict[str, str]:
+        return {"table": self.model._meta.db_table, "row": str(instance.pk), "field": self.name}
+
+    def decrypt_for(self, instance, value: str) -> str:
+        return crypto.decrypt(value, **self._binding(instance))
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return Sealed(value)
+
+    def pre_save(self, model_instance, add):
+        plaintext = getattr(model_instance, self.attname)
+        if plaintext is None or plaintext == "":
+            return plaintext
+        if isinstance(plaintext, Sealed):
+            return plaintext
+        return Sealed(crypto.encrypt(str(plaintext), **self._binding(model_instance)))
+
+    def get_prep_value(self, value):
+        if value is None or value == "" or isinstance(value, Sealed):
+            return value
+        raise TypeError(
+            f"{self.model.__name__}.{self.name} is encrypted: it cannot be compared with "
+            "plaintext in a query or written with update()."
+        )
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        pk = self.model._meta.pk
+        if pk is not None and not pk.has_default():
+            errors.append(
+                checks.Error(
+                    "Models with encrypted fields need a primary key with a default "
+                    "(a UUIDField(default=uuid.uuid4)), so a row's binding is known "
+                    "before it is saved.",
+                    obj=self,
+                    id="solidar.E010",
+                )
+            )
+        return errors
+
+
+def encrypted_fields() -> list[EncryptedTextField]:
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, EncryptedTextField)
+    ]
+
+
+def rotate(*, batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt every value not under the current key. Returns counts per field."""
+    current = crypto.key_ring().current_id
+    counts: dict[str, int] = {}
+    for field in encrypted_fields():
+        model = field.model
+        label = f"{model._meta.label}.{field.name}"
+        counts[label] = 0
+        rows = (
+            model._base_manager.exclude(**{field.attname: ""})
+            .exclude(**{f"{field.attname}__isnull": True})
+            .values_list("pk", field.attname)
+            .iterator(chunk_size=batch_size)
+        )
+        for pk, sealed in rows:
+            if crypto.key_id_of(sealed) == current:
+                continue
+            binding = {"table": model._meta.db_table, "row": str(pk), "field": field.name}
+            fresh = crypto.encrypt(crypto.decrypt(sealed, **binding), **binding)
+            model._base_manager.filter(pk=pk).update(**{field.attname: Sealed(fresh)})
+            counts[label] += 1
+    return counts

@@ -1,0 +1,58 @@
+"""Helpers for tests of every app: query counts, need-to-know 404s, TOTP codes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+class QueryCountError(AssertionError):
+    pass
+
+
+@contextmanager
+def assert_max_queries(expected: int, *, exact: bool = False):
+    """Fail when the block runs more (or, with exact, other) than ``expected`` queries.
+
+    On failure the message lists every query, numbered, so an N+1 shows itself.
+    """
+    with CaptureQueriesContext(connection) as ctx:
+        yield ctx
+    count = len(ctx.captured_queries)
+    if count > expected or (exact and count != expected):
+        listing = "\n".join(f"{n}. {q['sql']}" for n, q in enumerate(ctx.captured_queries, start=1))
+        raise QueryCountError(
+            f"{count} queries ran, expected {'exactly' if exact else 'at most'} {expected}:\n"
+            + listing
+        )
+
+
+def assert_not_found_for(clients: dict[str, Client], urls: Iterable[str], method: str = "get"):
+    """Every named client must get 404 (never 403, never 200) for every URL."""
+    failures = []
+    for name, client in clients.items():
+        for url in urls:
+            response = getattr(client, method)(url)
+            if response.status_code != 404:
+                failures.append(f"{name} {method.upper()} {url}: {response.status_code}")
+    if failures:
+        raise AssertionError("expected 404 for:\n" + "\n".join(failures))
+
+
+def totp_now(secret_b32: str, *, at: float | None = None, digits: int = 6, period: int = 30) -> str:
+    """The RFC 6238 code an authenticator app would show for ``secret_b32``."""
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    counter = int((time.time() if at is None else at) // period)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % (10**digits)
+    return str(code).zfill(digits)

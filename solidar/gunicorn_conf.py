@@ -1,0 +1,21 @@
+"""gunicorn settings: an access log without addresses, and nothing else that leaks.
+
+The access log keeps time, method, path (without query string), status, size and
+duration. No %(h)s (remote address), no %(q)s (query strings can carry tokens), no
+referrer and no user agent.
+"""
+
+import os
+
+bind = os.environ.get("SOLIDAR_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("SOLIDAR_THREADS", "1"))
+worker_class = "sync" if threads == 1 else "gthread"
+timeout = 30
+graceful_timeout = 10
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("SOLIDAR_ACCESS_LOG", "-") or None
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "solidar"

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from wagtail.admin import urls as wagtailadmin_urls
+
+from solidar.accounts import views as account_views
+from solidar.core import views as core_views
+
+handler400 = "solidar.core.views.bad_request"
+handler403 = "solidar.core.views.permission_denied"
+handler404 = "solidar.core.views.page_not_found"
+handler500 = "solidar.core.views.server_error"
+
+admin.site.site_header = settings.SOLIDAR_SITE_NAME
+admin.site.login = account_views.admin_login  # one way in: allauth, with MFA
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("cms/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("solidar.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("solidar.accounts.urls")),
+    prefix_default_language=True,
+)
