@@ -12,9 +12,11 @@ from solidar.accounts.tests.factories import PASSWORD, UserFactory, add_totp
 def _isolated_cache(settings):
     from django.core.cache import cache
 
-    cache.clear()
+    # django-redis' clear() would flush the whole Redis database, other workers' keys too.
+    wipe = (lambda: cache.delete_pattern("*")) if hasattr(cache, "delete_pattern") else cache.clear
+    wipe()
     yield
-    cache.clear()
+    wipe()
 
 
 @pytest.fixture

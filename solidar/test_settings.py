@@ -7,6 +7,10 @@ os.environ.setdefault(
     "SOLIDAR_DATA_KEYS",
     "test1:" + "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0"[:43],
 )
+# Parallel workers share one Redis (when REDIS_URL is set): give each its own key space.
+os.environ.setdefault(
+    "SOLIDAR_CACHE_PREFIX", "solidar-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 
 from solidar.settings import *  # noqa: E402, F403
