@@ -14,3 +14,6 @@ os.environ.setdefault(
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 
 from solidar.settings import *  # noqa: E402, F403
+
+# A test-only app with an encrypted field (no migrations: the test runner creates its table).
+INSTALLED_APPS = [*INSTALLED_APPS, "solidar.core.tests.crypto_app"]  # noqa: F405

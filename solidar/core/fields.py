@@ -30,6 +30,11 @@ class _EncryptedAttribute(DeferredAttribute):
         instance.__dict__[self.field.attname] = plaintext
         return plaintext
 
+    def __set__(self, instance, value):
+        # A data descriptor: without __set__ the value in instance.__dict__ would shadow
+        # __get__, and loaded rows would show their ciphertext instead of decrypting.
+        instance.__dict__[self.field.attname] = value
+
 
 class EncryptedTextField(models.TextField):
     descriptor_class = _EncryptedAttribute
@@ -112,4 +117,51 @@ def rotate(*, batch_size: int = 500) -> dict[str, int]:
             fresh = crypto.encrypt(crypto.decrypt(sealed, **binding), **binding)
             model._base_manager.filter(pk=pk).update(**{field.attname: Sealed(fresh)})
             counts[label] += 1
+    if apps.is_installed("allauth.mfa"):
+        counts["mfa.Authenticator.data"] = _rotate_mfa_secrets(current, batch_size)
     return counts
+
+
+# Where allauth keeps what its MFA adapter encrypts (solidar.accounts.adapter.MFAAdapter):
+# the TOTP secret, the recovery-code seed, and recovery codes migrated from older versions.
+_MFA_SECRET_KEYS = ("secret", "seed")
+_MFA_SECRET_LISTS = ("migrated_codes",)
+
+
+def _rotate_mfa_secrets(current: str, batch_size: int) -> int:
+    """Re-encrypt allauth's MFA secrets under the current key (sealing any plaintext ones).
+
+    The MFA adapter owns their binding, so it decrypts and encrypts them here too.
+    """
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    adapter = get_adapter()
+
+    def stale(value) -> bool:
+        if not isinstance(value, str) or not value:
+            return False
+        try:
+            return crypto.key_id_of(value) != current
+        except crypto.DecryptionError:
+            return True  # stored before encryption was switched on: seal it now
+
+    count = 0
+    rows = Authenticator.objects.values_list("pk", "data").iterator(chunk_size=batch_size)
+    for pk, data in rows:
+        if not isinstance(data, dict):
+            continue
+        changed = False
+        for key in _MFA_SECRET_KEYS:
+            if stale(data.get(key)):
+                data[key] = adapter.encrypt(adapter.decrypt(data[key]))
+                changed = True
+        for key in _MFA_SECRET_LISTS:
+            values = data.get(key)
+            if isinstance(values, list) and any(stale(v) for v in values):
+                data[key] = [adapter.encrypt(adapter.decrypt(v)) for v in values]
+                changed = True
+        if changed:
+            Authenticator.objects.filter(pk=pk).update(data=data)
+            count += 1
+    return count
