@@ -274,7 +274,9 @@ CSRF_FAILURE_VIEW = "solidar.core.views.csrf_failure"
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": under it browsers send "Origin: null" with every form POST, and
+# Django's CSRF check refuses them all. "same-origin" still tells other sites nothing.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", PRODUCTION)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,8 +27,10 @@ def profile(request):
             display_name=form.cleaned_data["display_name"],
             language=form.cleaned_data["language"],
         )
-        messages.success(request, _("Your profile was saved."))
-        return redirect("accounts:profile")
+        # Answer in the language just chosen: the URL prefix would otherwise keep the old one.
+        with translation.override(form.cleaned_data["language"]):
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
 
