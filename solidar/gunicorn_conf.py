@@ -19,3 +19,5 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "solidar"
+# No control socket in $HOME: several instances (tests, benchmarks) run side by side.
+control_socket_disable = True
