@@ -8,13 +8,33 @@ from __future__ import annotations
 
 from functools import wraps
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from solidar.accounts.rules import has_mfa, is_privileged
+from solidar.accounts.rules import is_privileged
+
+PERMISSION = "accounts.use_privileged_pages"
+
+
+def may_use_privileged_pages(user) -> bool:
+    """The one question: the ``accounts.use_privileged_pages`` rule itself.
+
+    Asked through ``rules.has_perm``, not ``user.has_perm``: Django answers yes to every
+    permission for an active superuser, which would let a superuser without MFA in.
+    """
+    return rules.has_perm(PERMISSION, user)
+
+
+def mfa_setup_redirect(request):
+    messages.warning(
+        request,
+        _("This page needs two-factor authentication. Set it up to continue."),
+    )
+    return HttpResponseRedirect(reverse("mfa_index"))
 
 
 def refusal(request):
@@ -27,12 +47,8 @@ def refusal(request):
         return redirect_to_login(request.get_full_path())
     if not is_privileged(user):
         raise Http404
-    if not has_mfa(user):
-        messages.warning(
-            request,
-            _("This page needs two-factor authentication. Set it up to continue."),
-        )
-        return HttpResponseRedirect(reverse("mfa_index"))
+    if not may_use_privileged_pages(user):
+        return mfa_setup_redirect(request)
     return None
 
 

@@ -5,11 +5,10 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from solidar.accounts.rules import has_mfa, is_privileged
+from solidar.accounts.mfa import may_use_privileged_pages, mfa_setup_redirect
+from solidar.accounts.rules import is_privileged
 
 # How often the "last seen" stamp in the session is refreshed (a session write).
 _REFRESH_SECONDS = 60
@@ -58,10 +57,6 @@ class PrivilegedAreaMFAMiddleware:
     def __call__(self, request):
         if request.path.startswith(self.PREFIXES):
             user = request.user
-            if user.is_authenticated and is_privileged(user) and not has_mfa(user):
-                messages.warning(
-                    request,
-                    _("This page needs two-factor authentication. Set it up to continue."),
-                )
-                return HttpResponseRedirect(reverse("mfa_index"))
+            if user.is_authenticated and is_privileged(user) and not may_use_privileged_pages(user):
+                return mfa_setup_redirect(request)
         return self.get_response(request)

@@ -21,6 +21,10 @@ def track_session(sender, request, user, **kwargs) -> None:
     # allauth lists sessions that logged in through its views; logins elsewhere
     # (the test client, Wagtail) must be listed too, so they can be ended.
     if request is not None and hasattr(request, "session"):
+        if not hasattr(request, "user"):
+            # Django's login() sets request.user only when the request already had one
+            # (the test client's force_login and bare HttpRequests have none).
+            request.user = user
         UserSession.objects.create_from_request(request)
 
 
