@@ -7,6 +7,8 @@ from django.test import Client
 
 from solidar.accounts.tests.factories import PASSWORD, UserFactory, add_totp
 
+pytest_plugins = ["solidar.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
