@@ -34,7 +34,15 @@ def cache_for_anonymous(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if response.status_code == 200 and not response.cookies and not request.session.modified:
+        # A page that rendered a CSRF token belongs to one visitor: the cookie that goes
+        # with it is only added later, by CsrfViewMiddleware, so check the request.
+        used_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not request.session.modified
+            and not used_csrf
+        ):
             response["Cache-Control"] = f"public, max-age={min(seconds, 60)}"
             cache.set(_key(request), response, seconds)
         return response
