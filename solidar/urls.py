@@ -24,6 +24,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("solidar.core.urls")),
+    # Before allauth's: the same URL and name, listing sessions without an N+1.
+    path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("solidar.accounts.urls")),
     prefix_default_language=True,

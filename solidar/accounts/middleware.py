@@ -30,20 +30,23 @@ class SessionIdleTimeoutMiddleware:
             now = int(time.time())
             session = request.session
             last_seen = session.get("last_seen")
-            timeout = session.get("idle_timeout", settings.SOLIDAR_SESSION_IDLE_MEMBER)
+            # A stamp without its timeout (older sessions) is judged by the role now.
+            timeout = session.get("idle_timeout") or self.timeout_for(user)
             if last_seen is not None and now - last_seen > timeout:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
             elif last_seen is None or now - last_seen >= _REFRESH_SECONDS:
-                timeout = (
-                    settings.SOLIDAR_SESSION_IDLE_PRIVILEGED
-                    if is_privileged(user)
-                    else settings.SOLIDAR_SESSION_IDLE_MEMBER
-                )
+                timeout = self.timeout_for(user)
                 session["last_seen"] = now
                 session["idle_timeout"] = timeout
                 session.set_expiry(timeout)
         return self.get_response(request)
+
+    @staticmethod
+    def timeout_for(user) -> int:
+        if is_privileged(user):
+            return settings.SOLIDAR_SESSION_IDLE_PRIVILEGED
+        return settings.SOLIDAR_SESSION_IDLE_MEMBER
 
 
 class PrivilegedAreaMFAMiddleware:

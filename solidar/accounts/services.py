@@ -8,8 +8,11 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from solidar.accounts.models import User
 from solidar.core import audit
@@ -70,6 +73,54 @@ def update_profile(user: User, *, display_name: str, language: str) -> User:
         if changed:
             audit.record(user, "account.profile_changed", user, fields=changed)
     return user
+
+
+# Session engines whose sessions live in django_session: those can be listed in one query.
+_DB_SESSION_ENGINES = {
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+}
+
+
+def list_sessions(user: User) -> list[UserSession]:
+    """The live sessions of ``user``, oldest first, in a fixed number of queries.
+
+    Rows whose session expired, ended or belongs to an old password are removed
+    (allauth's ``purge_and_list`` does the same with three queries per session).
+    """
+    if settings.SESSION_ENGINE not in _DB_SESSION_ENGINES:
+        return sorted(UserSession.objects.purge_and_list(user), key=lambda s: s.created_at)
+    rows = list(UserSession.objects.filter(user_id=user.pk).order_by("created_at", "pk"))
+    stored = {
+        session.session_key: session
+        for session in Session.objects.filter(
+            session_key__in=[row.session_key for row in rows], expire_date__gt=timezone.now()
+        )
+    }
+    valid_hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    live, stale = [], []
+    for row in rows:
+        session = stored.get(row.session_key)
+        data = session.get_decoded() if session is not None else {}
+        session_hash = data.get(HASH_SESSION_KEY) or ""
+        if (
+            user.is_active
+            and str(data.get(SESSION_KEY)) == str(user.pk)
+            and any(constant_time_compare(session_hash, h) for h in valid_hashes)
+        ):
+            live.append(row)
+        else:
+            stale.append(row.pk)
+    if stale:
+        UserSession.objects.filter(pk__in=stale).delete()
+    return live
+
+
+def end_session(user: User, session_id: int) -> UserSession:
+    """End one session of ``user``; another user's session id raises DoesNotExist."""
+    user_session = UserSession.objects.get(user=user, pk=session_id)
+    user_session.end()
+    return user_session
 
 
 def end_sessions(user: User, *, keep_session_key: str | None = None) -> int:

@@ -3,11 +3,14 @@ from __future__ import annotations
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.usersessions import app_settings as usersessions_settings
+from allauth.usersessions.models import UserSession
+from allauth.usersessions.views import ListUserSessionsView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -62,6 +65,38 @@ def delete(request):
         messages.success(request, _("Your account and its data were deleted."))
         return redirect("core:home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class SessionListView(ListUserSessionsView):
+    """allauth's session list, without its three queries per session."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super(ListUserSessionsView, self).get_context_data(**kwargs)
+        sessions = services.list_sessions(self.request.user)
+        context.update(
+            sessions=sessions,
+            session_count=len(sessions),
+            show_last_seen_at=usersessions_settings.TRACK_ACTIVITY,
+        )
+        return context
+
+
+sessions = SessionListView.as_view()
+
+
+@login_required
+@require_http_methods(["POST"])
+def end_session(request, session_id: int):
+    """End one of the user's sessions (a lost phone, a borrowed computer)."""
+    try:
+        ended = services.end_session(request.user, session_id)
+    except UserSession.DoesNotExist:
+        raise Http404 from None
+    if ended.session_key == request.session.session_key:
+        logout(request)
+        return redirect("core:home")
+    messages.success(request, _("The session was signed out."))
+    return redirect("usersessions_list")
 
 
 def admin_login(request, extra_context=None):
