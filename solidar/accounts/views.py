@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 
 from allauth.account.decorators import reauthentication_required
@@ -23,7 +24,9 @@ from solidar.accounts.forms import DeleteAccountForm, ProfileForm
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # The form works on a copy: a ModelForm writes cleaned values into its instance, which
+    # would hide the changes from update_profile (no audit) and show unsaved values.
+    form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
         services.update_profile(
             request.user,
