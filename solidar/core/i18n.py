@@ -65,6 +65,47 @@ def extract() -> None:
     subprocess.run(args, cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def prefill() -> int:
+    """Fill untranslated entries whose English text Django or allauth already translate.
+
+    Our templates reuse many of allauth's and Django's strings; their maintained translations
+    are a sound start. Entries filled here still get read by a translator.
+    """
+    import allauth
+    import django
+
+    sources = [
+        Path(allauth.__file__).parent / "locale",
+        Path(django.__file__).parent / "conf" / "locale",
+    ]
+    filled = 0
+    for po_path in po_files():
+        language = po_path.parent.parent.name
+        known: dict[tuple[str, str], polib.POEntry] = {}
+        for source in sources:
+            catalogue = source / language / "LC_MESSAGES" / "django.po"
+            if catalogue.exists():
+                for entry in polib.pofile(str(catalogue)):
+                    if entry.translated() and "fuzzy" not in entry.flags:
+                        known.setdefault((entry.msgctxt or "", entry.msgid), entry)
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            if entry.translated() or entry.obsolete:
+                continue
+            source_entry = known.get((entry.msgctxt or "", entry.msgid))
+            if source_entry is None or bool(source_entry.msgid_plural) != bool(entry.msgid_plural):
+                continue
+            if entry.msgid_plural:
+                entry.msgstr_plural = dict(source_entry.msgstr_plural)
+            else:
+                entry.msgstr = source_entry.msgstr
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            filled += 1
+        po.save()
+    return filled
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "compile"
     if command == "compile":
@@ -74,6 +115,9 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "extract":
         extract()
+        return 0
+    if command == "prefill":
+        print(f"filled {prefill()} entries from Django's and allauth's catalogues")
         return 0
     if command == "check":
         bad = 0
