@@ -217,6 +217,7 @@ ACCOUNT_ADAPTER = "solidar.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "solidar.accounts.forms.SignupProfileForm"
+ACCOUNT_FORMS = {"login": "solidar.accounts.allauth_forms.LoginForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
