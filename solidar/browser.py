@@ -135,13 +135,14 @@ def _test_slug(node) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", node.nodeid)[-150:]
 
 
-def _open_page(request, browser, live_url, *, javascript: bool):
+def _open_page(request, browser, live_url, *, javascript: bool, **options):
     context = browser.new_context(
         base_url=live_url,
         java_script_enabled=javascript,
         locale="en-GB",
         timezone_id="Europe/Berlin",
         service_workers="block",
+        **options,
     )
     context.set_default_timeout(TIMEOUT_MS)
     problems = Problems()
@@ -196,6 +197,12 @@ def page(request, browser, live_url):
 def page_nojs(request, browser, live_url):
     """A fresh browser context and page with JavaScript off (Tor Browser's safest mode)."""
     yield from _open_page(request, browser, live_url, javascript=False)
+
+
+@pytest.fixture
+def page_without_csp(request, browser, live_url):
+    """JavaScript on and the site's CSP ignored: proves escaping alone stops XSS (THREATS 18)."""
+    yield from _open_page(request, browser, live_url, javascript=True, bypass_csp=True)
 
 
 # --- Steps many browser tests share ---------------------------------------------------------
