@@ -4,12 +4,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.urls import translate_url
 from django.utils import translation
 
 from solidar.core import crypto, emails
 from solidar.core.clientip import pseudonymous_address
+from solidar.core.site import this_site
 
 _URL_KEYS = ("activate_url", "password_reset_url", "signup_url")
 
@@ -31,10 +31,11 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
             "site_name": settings.SOLIDAR_SITE_NAME,
         }
         ctx.update(context)
+        # allauth's texts greet "from <current_site.name>": our name, not the request's host.
+        ctx["current_site"] = this_site()
         for key in _URL_KEYS:
             if isinstance(ctx.get(key), str):
                 ctx[key] = translate_url(ctx[key], language)
