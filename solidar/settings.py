@@ -142,7 +142,7 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections stay open between requests (conn_max_age above): closing the last one to
     # a WAL database checkpoints it and deletes its -wal/-shm files, which the next request
-    # then recreates: 1-3 ms of every request that touches the database (bench/home.py).
+    # then recreates (about 1 ms of a 7 ms signed-in page on a quiet site; bench/README.md).
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the task worker writes; IMMEDIATE avoids
         # "database is locked" upgrades in the middle of a transaction.
