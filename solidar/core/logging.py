@@ -9,7 +9,7 @@ import re
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(
     r"(?<![\w:])[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:%\w+)?"
-    r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])"
+    r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
 )
 
 
@@ -23,7 +23,8 @@ def _replace(match: re.Match) -> str:
 
 
 def scrub(text: str) -> str:
-    return _IPV6.sub(_replace, _IPV4.sub(_replace, text))
+    # IPv6 first: an IPv4-mapped address (::ffff:1.2.3.4) must go as a whole.
+    return _IPV4.sub(_replace, _IPV6.sub(_replace, text))
 
 
 class ScrubAddressesFilter(logging.Filter):
