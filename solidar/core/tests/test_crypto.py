@@ -25,12 +25,13 @@ from solidar.core.tests.crypto_app.models import Secret
 PLAINTEXT = "Signal: @lena_warsaw, lives at Marszałkowska 12"
 
 
-def make_key() -> str:
-    return crypto.generate_key()
+def fixed_key(fill: bytes) -> str:
+    # Fixed, not random: parametrized test ids must be the same in every xdist worker.
+    return base64.urlsafe_b64encode(fill * 32).decode().rstrip("=")
 
 
-OLD = f"old:{make_key()}"
-NEW = f"new:{make_key()}"
+OLD = f"old:{fixed_key(b'o')}"
+NEW = f"new:{fixed_key(b'n')}"
 
 
 def raw_column(label: str, column: str = "note") -> str:
