@@ -52,8 +52,9 @@ messages: $(STAMP)
 	$(PY) -m solidar.core.i18n extract
 
 check-deploy: $(STAMP)
-	SOLIDAR_PRODUCTION=1 SECRET_KEY=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))") \
-	SOLIDAR_DATA_KEYS=k1:$$($(PY) manage.py rotate_keys --new-key) EMAIL_HOST=localhost \
+	@key=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))"); \
+	datakey=$$($(PY) -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"); \
+	SOLIDAR_PRODUCTION=1 SECRET_KEY=$$key SOLIDAR_DATA_KEYS=k1:$$datakey EMAIL_HOST=localhost \
 	ALLOWED_HOSTS=solidar.example $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(STAMP) compilemessages
