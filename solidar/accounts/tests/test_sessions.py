@@ -222,3 +222,15 @@ def test_profile_queries_do_not_grow_with_sessions():
     with assert_max_queries(baseline, exact=True):
         assert many_client.get(PROFILE).status_code == 200
     assert baseline <= 8
+
+
+@pytest.mark.django_db
+def test_session_list_offers_to_end_each_other_session(member, member_client):
+    phone = client_for(member)
+    phone_session = UserSession.objects.get(session_key=phone.session.session_key)
+    current = UserSession.objects.get(session_key=member_client.session.session_key)
+
+    html = member_client.get(reverse("usersessions_list")).content.decode()
+
+    assert reverse("accounts:end_session", args=[phone_session.pk]) in html
+    assert reverse("accounts:end_session", args=[current.pk]) not in html
