@@ -21,6 +21,17 @@ def _isolated_cache(settings):
     wipe()
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English: a request in another language must not leak into
+    the next test's reverse() or gettext()."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     # Our apps first: their templates override allauth's and Wagtail's.
     "solidar.core",
     "solidar.accounts",
+    "solidar.network",
+    "modeltranslation",  # before django.contrib.admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -331,6 +333,9 @@ LANGUAGE_COOKIE_NAME = "lang"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# A collective described only in Russian still shows its Russian text on the German page.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ru", "uk", "de")}
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 

@@ -28,5 +28,6 @@ urlpatterns += i18n_patterns(
     path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("solidar.accounts.urls")),
+    path("", include("solidar.network.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,138 @@
+"""Reads that need authorisation: each returns the object or raises 404 for outsiders.
+
+A 404, never a 403: nobody may learn that a hidden collective, an application or a
+membership exists by probing URLs. Each helper also loads what its callers need, so a
+view cannot forget a select_related.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from solidar.network import rules as network_rules
+from solidar.network.models import Application, Collective, Membership, SharedContact, Vouch
+
+
+def visible_collectives(user, *, kind: str | None = None) -> QuerySet[Collective]:
+    """Public collectives plus the hidden ones ``user`` belongs to (admins: all)."""
+    queryset = Collective.objects.filter(is_active=True)
+    if kind is not None:
+        queryset = queryset.filter(kind=kind)
+    if network_rules.is_instance_admin(user):
+        return queryset
+    mine = [
+        collective_id
+        for collective_id, m in network_rules.current_memberships(user).items()
+        if m.status == Membership.Status.ACTIVE
+    ]
+    return queryset.filter(Q(visibility=Collective.Visibility.PUBLIC) | Q(pk__in=mine))
+
+
+def _get(user, slug: str, permission: str) -> Collective:
+    collective = Collective.objects.select_related("parent").filter(slug=slug).first()
+    if collective is None or not user.has_perm(permission, collective):
+        raise Http404
+    return collective
+
+
+def get_collective_for_viewer(user, slug: str) -> Collective:
+    return _get(user, slug, "network.view_collective")
+
+
+def get_collective_for_member(user, slug: str) -> Collective:
+    return _get(user, slug, "network.view_members")
+
+
+def get_collective_for_coordinator(user, slug: str) -> Collective:
+    return _get(user, slug, "network.manage_collective")
+
+
+def get_collective_for_appointer(user, slug: str) -> Collective:
+    return _get(user, slug, "network.appoint_coordinator")
+
+
+def members_of(collective: Collective) -> QuerySet[Membership]:
+    """Current members with their pseudonyms and the handles they share here."""
+    return (
+        Membership.objects.filter(collective=collective, ended_at__isnull=True)
+        .select_related("user")
+        .prefetch_related(Prefetch("contacts", queryset=SharedContact.objects.order_by("kind")))
+        .order_by("-role", "user__display_name", "pk")
+    )
+
+
+def get_membership_in(collective: Collective, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("user", "collective")
+        .filter(collective=collective, pk=membership_id, ended_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def my_membership(user, collective: Collective) -> Membership | None:
+    return network_rules.current_memberships(user).get(collective.pk)
+
+
+def get_application_for_viewer(user, application_id) -> Application:
+    application = (
+        Application.objects.select_related("collective", "applicant", "decided_by")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not user.has_perm("network.view_application", application):
+        raise Http404
+    return application
+
+
+def vouches_for(application: Application, user) -> QuerySet[Vouch]:
+    """Vouches visible to ``user``: concerns only to coordinators."""
+    queryset = application.vouches.select_related("voucher")
+    if not user.has_perm("network.see_concerns", application):
+        queryset = queryset.filter(kind=Vouch.Kind.VOUCH)
+    return queryset
+
+
+def pending_applications_for_coordinator(user) -> QuerySet[Application]:
+    coordinated = [
+        collective_id
+        for collective_id, m in network_rules.current_memberships(user).items()
+        if m.is_coordinator and m.status == Membership.Status.ACTIVE
+    ]
+    return (
+        Application.objects.filter(collective_id__in=coordinated, status=Application.Status.PENDING)
+        .select_related("collective", "applicant")
+        .order_by("created_at")
+    )
+
+
+def pending_applications_for_member(user) -> QuerySet[Application]:
+    """Applications to the member's collectives they have not answered yet."""
+    mine = [
+        collective_id
+        for collective_id, m in network_rules.current_memberships(user).items()
+        if m.status == Membership.Status.ACTIVE
+    ]
+    return (
+        Application.objects.filter(collective_id__in=mine, status=Application.Status.PENDING)
+        .exclude(applicant=user)
+        .exclude(vouches__voucher=user)
+        .select_related("collective", "applicant")
+        .order_by("created_at")
+    )
+
+
+def my_applications(user) -> QuerySet[Application]:
+    return Application.objects.filter(applicant=user).select_related("collective")
+
+
+def my_collectives(user) -> list[Membership]:
+    """The user's current memberships with their collectives, for the dashboard."""
+    return list(
+        Membership.objects.filter(user=user, ended_at__isnull=True)
+        .select_related("collective", "collective__parent")
+        .order_by("collective__kind", "collective__name")
+    )
