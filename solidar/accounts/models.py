@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_perm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,17 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.display_name or self.username
+
+    def has_perm(self, perm, obj=None) -> bool:
+        """Object permissions are need-to-know: a superuser gets no shortcut to them.
+
+        Django answers yes to every permission for an active superuser. For questions
+        about one object (may this person see this cell's members, this application?)
+        only the ``rules`` predicates decide, and they say what an instance admin may do.
+        """
+        if obj is None:
+            return super().has_perm(perm)
+        return self.is_active and _user_has_perm(self, perm, obj)
 
     def get_short_name(self) -> str:
         return self.display_name or self.username

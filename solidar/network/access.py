@@ -58,7 +58,7 @@ def members_of(collective: Collective) -> QuerySet[Membership]:
         Membership.objects.filter(collective=collective, ended_at__isnull=True)
         .select_related("user")
         .prefetch_related(Prefetch("contacts", queryset=SharedContact.objects.order_by("kind")))
-        .order_by("-role", "user__display_name", "pk")
+        .order_by("role", "user__display_name", "pk")  # "coordinator" < "member"
     )
 
 
