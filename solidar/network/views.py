@@ -6,6 +6,7 @@ typed is lost. Outsiders get 404 for anything they may not know exists.
 
 from __future__ import annotations
 
+import uuid
 from itertools import groupby
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from solidar.network import access, forms, services
 from solidar.network import rules as network_rules
 from solidar.network.models import SPOKEN_LANGUAGES, Application, Collective, Invitation
 from solidar.network.services import NetworkError
+from solidar.network.worldmap import render_map
 
 # Countries where cells exist or may soon; an unknown code is shown as it is.
 COUNTRY_NAMES = {
@@ -105,9 +107,8 @@ def directory(request):
 def map_svg(request):
     # Everyone gets the same picture: public cells only, whoever asks.
     cells = access.visible_collectives(AnonymousUser(), kind=Collective.Kind.CELL)
-    from solidar.network.worldmap import render_map  # noqa: PLC0415 - heavy, map only
-
-    return HttpResponse(render_map(list(cells)), content_type="image/svg+xml")
+    svg = render_map(list(cells), label=_("Map of the cities of the network"))
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 def _collective_page(request, collective, *, status=200, **extra):
@@ -352,7 +353,11 @@ def invite(request, slug):
     if request.method == "GET":
         return redirect("network:manage", slug=collective.slug)
     if "revoke" in request.POST:
-        invitation = _open_invitations(collective).filter(pk=request.POST["revoke"]).first()
+        try:
+            invitation_id = uuid.UUID(request.POST["revoke"])
+        except ValueError:
+            invitation_id = None
+        invitation = _open_invitations(collective).filter(pk=invitation_id).first()
         if invitation is None:
             return _manage_page(
                 request, collective, status=409, error=_("This invitation is no longer open.")

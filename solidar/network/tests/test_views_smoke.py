@@ -191,3 +191,9 @@ def test_leave_network(member, member_client):
     assert member_client.post(url, {}).status_code == 400
     assert member_client.post(url, {"confirm": "on"}).status_code == 302
     assert not member.memberships.filter(ended_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("value", ["garbage", "", "00000000-0000-0000-0000-000000000000"])
+def test_revoking_an_unknown_invitation_is_a_conflict_not_a_crash(koeln, coordinator_client, value):
+    response = coordinator_client.post(reverse("network:invite", args=["koeln"]), {"revoke": value})
+    assert response.status_code == 409
