@@ -241,6 +241,12 @@ def appoint_coordinator(collective: Collective, user: User, *, by: User) -> Memb
     return set_role(membership, Membership.Role.COORDINATOR, by=by)
 
 
+def add_member(collective: Collective, user: User, *, by: User) -> Membership:
+    """A coordinator adds someone directly (e.g. a person they know in person)."""
+    with transaction.atomic():
+        return _start_membership(collective, user, by=by)
+
+
 def suspend_member(membership: Membership, *, by: User) -> Membership:
     with transaction.atomic():
         membership = _lock(membership)

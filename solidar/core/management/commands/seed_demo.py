@@ -1,99 +1,40 @@
-"""The demo instance: accounts of every role, built through the same services as the UI.
+"""The demo instance, built through the same services the UI uses.
 
-Running it twice changes nothing. Later apps add their demo data here (cells, events...).
+Each app may have a ``demo`` module with ``seed()`` (idempotent) and optionally
+``summary() -> list[str]``; they run in INSTALLED_APPS order, so accounts exist before
+the network hangs cells from them. Running it twice changes nothing.
 """
 
 from __future__ import annotations
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from solidar.accounts import services as accounts
-from solidar.accounts.models import User
 
-DEMO_PASSWORD = "solidarity-demo-2024"  # noqa: S105 - printed on purpose; demo only
-
-# username, display name, language, role
-DEMO_USERS = [
-    ("admin", "Instance admin", "en", "admin"),
-    ("editor", "Redaktion Köln", "de", "editor"),
-    ("lena", "Lena K.", "ru", "member"),
-    ("taras", "Taras", "uk", "member"),
-    ("mila", "Mila", "de", "member"),
-]
-# Fixed secrets so the demo logins printed below stay valid across runs (demo only!).
-DEMO_TOTP_SECRETS = {"admin": "JBSWY3DPEHPK3PXPJBSWY3DP", "editor": "KRSXG5CTMVRXEZLUKRSXG5CT"}
-
-
-def editors_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Editors")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    return group
+def demo_modules():
+    for app_config in apps.get_app_configs():
+        name = f"{app_config.name}.demo"
+        if app_config.name.startswith("solidar.") and find_spec(name) is not None:
+            yield import_module(name)
 
 
 class Command(BaseCommand):
-    help = "Create (once) the demo accounts and print their logins."
+    help = "Create (once) the demo instance and print its logins."
 
     def handle(self, *args, **options):
+        modules = list(demo_modules())
         with transaction.atomic():
-            for username, display_name, language, role in DEMO_USERS:
-                self.ensure_user(username, display_name, language, role)
-        self.print_logins()
-
-    def ensure_user(self, username, display_name, language, role) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = accounts.create_user(
-                username=username,
-                email=f"{username}@demo.solidar.invalid",
-                password=DEMO_PASSWORD,
-                display_name=display_name,
-                language=language,
-                is_staff=role == "admin",
-                is_superuser=role == "admin",
-            )
-        if role == "editor":
-            user.groups.add(editors_group())
-        if (
-            username in DEMO_TOTP_SECRETS
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
-            TOTP.activate(user, DEMO_TOTP_SECRETS[username])
-            RecoveryCodes.activate(user)
-        return user
-
-    def print_logins(self) -> None:
-        out = self.stdout
-        out.write("")
-        out.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
-        for username, display_name, _language, role in DEMO_USERS:
-            line = f"  {username:<8} {role:<7} {display_name}"
-            if username in DEMO_TOTP_SECRETS:
-                line += f"   TOTP secret {DEMO_TOTP_SECRETS[username]}"
-                codes = self.recovery_codes(username)
-                if codes:
-                    line += f"   recovery code {codes[0]}"
-            out.write(line)
-        out.write(
-            "  Privileged roles need the second factor: add the TOTP secret to an authenticator "
-            "app (or run: oathtool --totp -b SECRET)."
-        )
+            for module in modules:
+                module.seed()
+        self.stdout.write("")
+        for module in modules:
+            for line in getattr(module, "summary", list)():
+                self.stdout.write(line)
         if not settings.EMAIL_HOST:
-            out.write("  E-mails (confirmations, resets) are printed by the task worker.")
-        out.write("")
-
-    def recovery_codes(self, username) -> list[str]:
-        authenticator = Authenticator.objects.filter(
-            user__username=username, type=Authenticator.Type.RECOVERY_CODES
-        ).first()
-        if authenticator is None:
-            return []
-        codes = authenticator.wrap().get_unused_codes()
-        return codes
+            self.stdout.write("  E-mails (confirmations, resets) are printed by the task worker.")
+        self.stdout.write("")
