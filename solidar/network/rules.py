@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from solidar.accounts.rules import register_privileged_role
+from solidar.accounts.rules import has_mfa, register_privileged_role
 
 
 def current_memberships(user) -> dict[int, object]:
@@ -173,8 +173,12 @@ rules.add_perm("network.create_collective", is_instance_admin)
 
 rules.add_perm("network.view_application", is_applicant | is_member_of_application_collective)
 rules.add_perm("network.vouch", is_member_of_application_collective & is_pending & ~is_applicant)
-rules.add_perm("network.see_concerns", coordinates_application_collective)
-rules.add_perm("network.decide_application", coordinates_application_collective & is_pending)
+# Deciding and reading concerns are coordinator privileges: MFA first (THREATS 1). The
+# application page is not a privileged view, so the rule itself asks.
+rules.add_perm("network.see_concerns", coordinates_application_collective & has_mfa)
+rules.add_perm(
+    "network.decide_application", coordinates_application_collective & has_mfa & is_pending
+)
 rules.add_perm("network.withdraw_application", is_applicant & is_pending)
 
 register_privileged_role(coordinates_anything)

@@ -390,6 +390,15 @@ def test_only_a_coordinator_decides(request, application, persona):
         services.decline(application, by=someone, reason="not you")
 
 
+def test_coordinator_without_mfa_cannot_decide(application, coordinator_without_mfa):
+    vouch_twice(application)
+
+    with refused("Only a coordinator"):
+        services.admit(application, by=fresh(coordinator_without_mfa))
+    with refused("Only a coordinator"):
+        services.decline(application, by=fresh(coordinator_without_mfa), reason="no")
+
+
 def test_coordinator_of_another_cell_cannot_decide(application, paris):
     other = MembershipFactory(collective=paris, coordinator=True).user
     vouch_twice(application)
