@@ -1,0 +1,92 @@
+"""Query counts do not grow with the list: each page is measured at 1 and at 50 items.
+
+The numbers are pinned: a change that adds a query to every page shows up here too.
+On failure the helper lists every query, so an N+1 shows itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from solidar.conftest import client_for
+from solidar.core.testing import assert_max_queries
+from solidar.network import services
+from solidar.network.tests.factories import (
+    ApplicationFactory,
+    CollectiveFactory,
+    MembershipFactory,
+)
+
+SIZES = [1, 50]
+
+
+def get(client, url, expected):
+    with assert_max_queries(expected, exact=True):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_members_page(koeln, member, size):
+    for number in range(size):
+        other = MembershipFactory(collective=koeln)
+        services.set_contacts(other, {"signal": f"s{number}", "matrix": "@x:y"}, by=other.user)
+    client = client_for(member)
+
+    response = get(client, reverse("network:members", args=["koeln"]), 12)
+
+    body = response.content.decode()
+    assert member.display_name in body
+    assert '<span class="handle">s0</span>' in body  # decrypted, from the prefetch
+    assert body.count('<span class="handle">@x:y</span>') >= min(size, 20)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_of_a_member_of_many_collectives(member, size):
+    for number in range(size):
+        MembershipFactory(collective=CollectiveFactory(slug=f"cell-q{number}"), user=member)
+    client = client_for(member)
+
+    get(client, reverse("network:dashboard"), 12)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_of_a_coordinator_with_many_applications(koeln, coordinator, member, size):
+    applications = ApplicationFactory.create_batch(size, collective=koeln)
+    for application in applications:
+        services.add_vouch(application, member, kind="vouch")
+    client = client_for(coordinator)
+
+    response = get(client, reverse("network:dashboard"), 13)
+
+    assert applications[0].applicant.display_name in response.content.decode()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_manage_page(koeln, coordinator, size):
+    for _ in range(size):
+        MembershipFactory(collective=koeln)
+        ApplicationFactory(collective=koeln)
+    client = client_for(coordinator)
+
+    get(client, reverse("network:manage", args=["koeln"]), 15)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_directory_for_a_member(member, size):
+    CollectiveFactory.create_batch(size)
+    CollectiveFactory.create_batch(size, working_group=True)
+    client = client_for(member)
+
+    response = get(client, reverse("network:directory"), 9)
+
+    assert response.content.decode().count("/network/cell-") >= size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_directory_for_a_visitor(db, client, size):
+    CollectiveFactory.create_batch(size)
+
+    get(client, reverse("network:directory"), 1)
