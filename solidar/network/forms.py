@@ -187,6 +187,15 @@ class AppointForm(forms.Form):
         max_length=254,
         help_text=_("The person needs an account. If they are not a member yet, they become one."),
     )
+    role = forms.ChoiceField(
+        label=_("As"),
+        choices=[
+            ("coordinator", _("coordinator")),
+            ("member", _("member (someone you know in person)")),
+        ],
+        initial="coordinator",
+        widget=forms.RadioSelect,
+    )
 
     def clean_who(self) -> User:
         value = self.cleaned_data["who"].strip()

@@ -290,7 +290,9 @@ def _manage_page(request, collective, *, status=200, **extra):
     context = {
         "collective": collective,
         "pending": pending,
-        "memberships": access.members_of(collective),
+        "page": Paginator(access.members_of(collective), MEMBERS_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "invitations": _open_invitations(collective),
         "invitation_form": forms.InvitationForm(),
         "settings_form": forms.SettingsForm(collective=collective),
@@ -399,16 +401,20 @@ def appoint(request, slug):
         status = 400
         if form.is_valid():
             person = form.cleaned_data["who"]
+            coordinator = form.cleaned_data["role"] == "coordinator"
+            change = services.appoint_coordinator if coordinator else services.add_member
             try:
-                services.appoint_coordinator(collective, person, by=request.user)
+                change(collective, person, by=request.user)
             except NetworkError as error:
                 form.add_error("who", error.message)
                 status = 409
             else:
-                messages.success(
-                    request,
-                    _("%(name)s is now a coordinator.") % {"name": person.display_name},
+                done = (
+                    _("%(name)s is now a coordinator.")
+                    if coordinator
+                    else _("%(name)s is now a member.")
                 )
+                messages.success(request, done % {"name": person.display_name})
                 return redirect("network:collective", slug=collective.slug)
     context = {"collective": collective, "form": form}
     return render(request, "network/appoint.html", context, status=status)

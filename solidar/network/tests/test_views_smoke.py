@@ -181,8 +181,8 @@ def test_create_collective_and_appoint(admin_user, member):
     assert berlin.country == "DE"
     assert client.post(url, data).status_code == 409
     appoint = reverse("network:appoint", args=["berlin"])
-    assert client.post(appoint, {"who": "nobody"}).status_code == 400
-    assert client.post(appoint, {"who": member.email}).status_code == 302
+    assert client.post(appoint, {"who": "nobody", "role": "coordinator"}).status_code == 400
+    assert client.post(appoint, {"who": member.email, "role": "coordinator"}).status_code == 302
     assert berlin.memberships.get(user=member).is_coordinator
 
 
@@ -197,3 +197,27 @@ def test_leave_network(member, member_client):
 def test_revoking_an_unknown_invitation_is_a_conflict_not_a_crash(koeln, coordinator_client, value):
     response = coordinator_client.post(reverse("network:invite", args=["koeln"]), {"revoke": value})
     assert response.status_code == 409
+
+
+def test_coordinator_adds_a_member_directly(koeln, coordinator_client, other_member):
+    url = reverse("network:appoint", args=["koeln"])
+    response = coordinator_client.post(url, {"who": other_member.username, "role": "member"})
+    assert response.status_code == 302
+    assert not koeln.memberships.get(user=other_member).is_coordinator
+    again = coordinator_client.post(url, {"who": other_member.username, "role": "member"})
+    assert again.status_code == 409
+
+
+def test_manage_lists_members_in_pages(koeln, coordinator_client):
+    from solidar.network import views
+    from solidar.network.tests.factories import MembershipFactory
+
+    for _ in range(3):
+        MembershipFactory(collective=koeln)
+    views.MEMBERS_PER_PAGE, saved = 2, views.MEMBERS_PER_PAGE
+    try:
+        url = reverse("network:manage", args=["koeln"])
+        assert b"Page 1 of 2" in coordinator_client.get(url).content
+        assert coordinator_client.get(url + "?page=x").status_code == 200
+    finally:
+        views.MEMBERS_PER_PAGE = saved
