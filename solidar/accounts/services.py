@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -187,12 +188,23 @@ def export_account_data(user: User) -> dict[str, Any]:
     return data
 
 
+_before_deletion: list[Callable[[User], object]] = []
+
+
+def register_before_account_deletion(hook: Callable[[User], object]) -> None:
+    """Let a later app wind down what hangs from an account through its own services
+    (the network ends memberships, keeping its counters and history right)."""
+    _before_deletion.append(hook)
+
+
 def delete_account(user: User) -> None:
     """Delete the account and everything hanging from it; end all its sessions.
 
     The audit log keeps the account's number and the fact of deletion, nothing else.
     """
     with transaction.atomic():
+        for hook in _before_deletion:
+            hook(user)
         audit.record(None, "account.deleted", user)
         end_sessions(user)
         user.delete()

@@ -98,7 +98,7 @@ def end_session(request, session_id: int):
     if ended.session_key == request.session.session_key:
         logout(request)
         return redirect("core:home")
-    messages.success(request, _("The session was signed out."))
+    messages.success(request, _("The session was ended."))
     return redirect("usersessions_list")
 
 
