@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -36,10 +36,16 @@ class DecryptionError(ValueError):
     """A ciphertext is damaged, was moved, or its key is no longer in the ring."""
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class KeyRing:
     current_id: str
     keys: dict[str, bytes]
+    # One cipher per key, built with the ring (which is itself cached per setting value).
+    ciphers: dict[str, AESGCM] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ciphers = {key_id: AESGCM(key) for key_id, key in self.keys.items()}
+        object.__setattr__(self, "ciphers", ciphers)
 
 
 def parse_key_ring(text: str) -> KeyRing:
@@ -85,7 +91,7 @@ def associated_data(table: str, row: str, field: str) -> bytes:
 def encrypt(plaintext: str, *, table: str, row: str, field: str) -> str:
     ring = key_ring()
     nonce = os.urandom(12)
-    sealed = AESGCM(ring.keys[ring.current_id]).encrypt(
+    sealed = ring.ciphers[ring.current_id].encrypt(
         nonce, plaintext.encode("utf-8"), associated_data(table, row, field)
     )
     token = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
@@ -101,13 +107,13 @@ def key_id_of(ciphertext: str) -> str:
 
 def decrypt(ciphertext: str, *, table: str, row: str, field: str) -> str:
     key_id = key_id_of(ciphertext)
-    key = key_ring().keys.get(key_id)
-    if key is None:
+    cipher = key_ring().ciphers.get(key_id)
+    if cipher is None:
         raise DecryptionError(f"key {key_id!r} is not in SOLIDAR_DATA_KEYS")
     token = ciphertext.split("$")[2]
     try:
         blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        plaintext = AESGCM(key).decrypt(blob[:12], blob[12:], associated_data(table, row, field))
+        plaintext = cipher.decrypt(blob[:12], blob[12:], associated_data(table, row, field))
     except (InvalidTag, binascii.Error, ValueError) as exc:
         raise DecryptionError("ciphertext does not belong here or was altered") from exc
     return plaintext.decode("utf-8")
