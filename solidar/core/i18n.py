@@ -66,10 +66,10 @@ def extract() -> None:
 
 
 def prefill() -> int:
-    """Fill untranslated entries whose English text Django or allauth already translate.
+    """Suggest translations for empty entries whose English text Django or allauth translate.
 
     Our templates reuse many of allauth's and Django's strings; their maintained translations
-    are a sound start. Entries filled here still get read by a translator.
+    are a sound start. Filled entries are marked fuzzy: a translator confirms each one.
     """
     import allauth
     import django
@@ -99,8 +99,11 @@ def prefill() -> int:
                 entry.msgstr_plural = dict(source_entry.msgstr_plural)
             else:
                 entry.msgstr = source_entry.msgstr
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
+            # A suggestion out of its context ("Remove" in allauth is not "Remove" a member):
+            # it stays fuzzy, so the completeness test fails until a translator confirms it.
+            if "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            entry.previous_msgid = None
             filled += 1
         po.save()
     return filled

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from solidar.accounts.models import User
 from solidar.core import audit, emails
@@ -396,7 +397,11 @@ def admit(application: Application, *, by: User) -> Membership:
         needed = vouches_needed(application)
         if application.vouch_count < needed:
             raise NetworkError(
-                _("This application needs %(count)d vouches before it can be admitted.")
+                ngettext(
+                    "This application needs %(count)d vouch before it can be admitted.",
+                    "This application needs %(count)d vouches before it can be admitted.",
+                    needed,
+                )
                 % {"count": needed}
             )
         application.status = Application.Status.ADMITTED

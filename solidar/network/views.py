@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -262,7 +262,12 @@ def leave_network(request):
             network_rules.forget_memberships(request.user)
             messages.success(
                 request,
-                _("You left the network. %(count)d memberships ended.") % {"count": count},
+                ngettext(
+                    "You left the network. %(count)d membership ended.",
+                    "You left the network. %(count)d memberships ended.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("network:dashboard")
         status = 400
