@@ -33,8 +33,8 @@ def test_one_page_when_few(koeln, member_client):
 
 
 @pytest.mark.django_db
-def test_pages_of_one_hundred(koeln, member_client):
-    add_members(koeln, MEMBERS_PER_PAGE + 4)  # with the member: 105
+def test_pages_of_fifty(koeln, member_client):
+    add_members(koeln, MEMBERS_PER_PAGE + 4)  # with the member: 55
     first = member_client.get(URL)
     assert rows(first) == MEMBERS_PER_PAGE
     assert 'rel="next" href="?page=2"' in first.content.decode()
