@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from solidar.accounts.models import User
 from solidar.core import audit, emails
 from solidar.network import rules as network_rules
+from solidar.network import worldmap
 from solidar.network.models import (
     PROGRAMME_POINTS,
     SPOKEN_LANGUAGES,
@@ -106,6 +107,7 @@ def create_collective(
                 setattr(collective, f"{field}_{language}", value)
         collective.save()
         audit.record(by, "network.collective_created", collective, kind=kind)
+        transaction.on_commit(worldmap.forget_cached_maps)
     return collective
 
 

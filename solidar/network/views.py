@@ -18,8 +18,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +29,7 @@ from solidar.network import access, forms, services
 from solidar.network import rules as network_rules
 from solidar.network.models import SPOKEN_LANGUAGES, Application, Collective, Invitation
 from solidar.network.services import NetworkError
-from solidar.network.worldmap import render_map
+from solidar.network.worldmap import cached_map, render_map
 
 # Countries where cells exist or may soon; an unknown code is shown as it is.
 COUNTRY_NAMES = {
@@ -106,8 +106,11 @@ def directory(request):
 @cache_control(public=True, max_age=3600)
 def map_svg(request):
     # Everyone gets the same picture: public cells only, whoever asks.
-    cells = access.visible_collectives(AnonymousUser(), kind=Collective.Kind.CELL)
-    svg = render_map(list(cells), label=_("Map of the cities of the network"))
+    def render():
+        cells = access.visible_collectives(AnonymousUser(), kind=Collective.Kind.CELL)
+        return render_map(list(cells), label=_("Map of the cities of the network"))
+
+    svg = cached_map(get_language(), render)
     return HttpResponse(svg, content_type="image/svg+xml")
 
 

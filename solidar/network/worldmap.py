@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from django.conf import settings
+from django.core.cache import cache
 
 LAND_FILE = Path(__file__).resolve().parent / "mapdata" / "land.json"
 
@@ -251,3 +254,25 @@ def render_map(collectives: Iterable, *, label: str = "Map of the cities of the 
         out.append("</g>")
     out.append("</svg>\n")
     return "".join(out)
+
+
+# -- the served document, kept in the cache -----------------------------------------------------
+# Everyone gets the same picture per language, and 200 cities take about 10 ms to draw.
+# Services that change what the map shows call forget_cached_maps() after their commit;
+# the timeout bounds any other change (browsers keep the map as long: max-age=3600).
+CACHE_SECONDS = 3600
+_CACHE_PREFIX = "solidar:network:map:"
+
+
+def cached_map(language: str, render: Callable[[], str]) -> str:
+    """The map for ``language`` from the cache, or ``render()`` it and keep it there."""
+    key = f"{_CACHE_PREFIX}{language}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = render()
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+def forget_cached_maps() -> None:
+    cache.delete_many([f"{_CACHE_PREFIX}{code}" for code, _name in settings.LANGUAGES])

@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET  # noqa: S405 - parses only our own output
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from solidar.network import services, views
 from solidar.network.models import Collective
 from solidar.network.worldmap import LAND_FILE, project, render_map
 
@@ -163,3 +165,38 @@ def test_fast_for_200_cities():
     assert len(circles(root)) == 200
     # Budget 20 ms on the build machine (measured about 5 ms); loose for slow CI runners.
     assert elapsed < 0.2
+
+
+# -- the served map ----------------------------------------------------------------------------
+def test_served_map_is_drawn_once_per_language_and_redrawn_after_a_new_cell(
+    client, koeln, django_capture_on_commit_callbacks, monkeypatch
+):
+    drawn = []
+    monkeypatch.setattr(views, "render_map", lambda cells, **kw: drawn.append(1) or "<svg/>")
+    url = reverse("network:map_svg")
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert len(drawn) == 1
+    client.get(url.replace("/en/", "/de/", 1))
+    assert len(drawn) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_collective(by=None, kind="cell", slug="tbilisi", name="Tbilisi")
+    client.get(url)
+    assert len(drawn) == 3
+
+
+def test_served_map_shows_a_new_cell(client, koeln, django_capture_on_commit_callbacks):
+    url = reverse("network:map_svg")
+    assert "Tbilisi" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_collective(
+            by=None,
+            kind="cell",
+            slug="tbilisi",
+            name="Tbilisi",
+            city="Tbilisi",
+            latitude=Decimal("41.7151"),
+            longitude=Decimal("44.8271"),
+        )
+    assert "Tbilisi" in client.get(url).content.decode()
