@@ -156,7 +156,7 @@ def pending_applications_for_member(user) -> QuerySet[Application]:
     return (
         Application.objects.filter(collective_id__in=mine, status=Application.Status.PENDING)
         .exclude(applicant=user)
-        .exclude(vouches__voucher=user)
+        .exclude(pk__in=Vouch.objects.filter(voucher=user).values("application_id"))
         .select_related("collective", "applicant")
         .order_by("created_at")
     )
@@ -168,8 +168,8 @@ def my_applications(user) -> QuerySet[Application]:
 
 def my_collectives(user) -> list[Membership]:
     """The user's current memberships with their collectives, for the dashboard."""
-    return list(
-        Membership.objects.filter(user=user, ended_at__isnull=True)
-        .select_related("collective", "collective__parent")
-        .order_by("collective__kind", "collective__name")
+    memberships = Membership.objects.filter(user=user, ended_at__isnull=True).select_related(
+        "collective", "collective__parent"
     )
+    # Sorted here: a few rows, and an ORDER BY across the join costs more to build than this.
+    return sorted(memberships, key=lambda m: (m.collective.kind, m.collective.name))
