@@ -145,11 +145,12 @@ def pending_applications_for_coordinator(user) -> QuerySet[Application]:
 
 
 def pending_applications_for_member(user) -> QuerySet[Application]:
-    """Applications to the member's collectives they have not answered yet."""
+    """Applications to the member's collectives they have not answered yet (coordinators
+    find those of their own collectives among their to-dos instead)."""
     mine = [
         collective_id
         for collective_id, m in network_rules.current_memberships(user).items()
-        if m.status == Membership.Status.ACTIVE
+        if m.status == Membership.Status.ACTIVE and not m.is_coordinator
     ]
     if not mine:
         return Application.objects.none()

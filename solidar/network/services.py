@@ -391,11 +391,18 @@ def _lock_pending(application: Application) -> Application:
     return application
 
 
+def _refuse_undecidable(application: Application, by: User) -> None:
+    if by.has_perm("network.decide_application", application):
+        return
+    if network_rules.coordinates_application_collective(by, application):
+        raise NetworkError(_("Set up two-factor authentication to decide on applications."))
+    raise NetworkError(_("Only a coordinator can decide."))
+
+
 def admit(application: Application, *, by: User) -> Membership:
     with transaction.atomic():
         application = _lock_pending(application)
-        if not by.has_perm("network.decide_application", application):
-            raise NetworkError(_("Only a coordinator can decide."))
+        _refuse_undecidable(application, by)
         needed = vouches_needed(application)
         if application.vouch_count < needed:
             raise NetworkError(
@@ -421,8 +428,7 @@ def decline(application: Application, *, by: User, reason: str) -> Application:
         raise NetworkError(_("Give a reason: the applicant will read it."))
     with transaction.atomic():
         application = _lock_pending(application)
-        if not by.has_perm("network.decide_application", application):
-            raise NetworkError(_("Only a coordinator can decide."))
+        _refuse_undecidable(application, by)
         application.status = Application.Status.DECLINED
         application.decided_at = timezone.now()
         application.decided_by = by

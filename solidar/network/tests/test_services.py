@@ -393,9 +393,9 @@ def test_only_a_coordinator_decides(request, application, persona):
 def test_coordinator_without_mfa_cannot_decide(application, coordinator_without_mfa):
     vouch_twice(application)
 
-    with refused("Only a coordinator"):
+    with refused("Set up two-factor authentication"):
         services.admit(application, by=fresh(coordinator_without_mfa))
-    with refused("Only a coordinator"):
+    with refused("Set up two-factor authentication"):
         services.decline(application, by=fresh(coordinator_without_mfa), reason="no")
 
 
