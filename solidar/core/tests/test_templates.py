@@ -260,3 +260,10 @@ def test_not_found_page_uses_the_site_layout(client):
     assert page.h1_count == 1
     assert page.main_count == 1
     assert page.styled == []
+
+
+@pytest.mark.django_db
+def test_language_links_lead_to_the_same_page(client):
+    html = client.get("/ru/accounts/login/?next=/ru/account/").content.decode()
+    for code in ("en", "de", "uk"):
+        assert f'href="/{code}/accounts/login/?next=/ru/account/"' in html
