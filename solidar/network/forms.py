@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from solidar.accounts.models import User
 from solidar.network.models import (
@@ -16,6 +17,7 @@ from solidar.network.models import (
     SharedContact,
     Vouch,
 )
+from solidar.network.services import INVITATION_DAYS
 
 TEXT_LIMIT = 5000
 
@@ -142,7 +144,12 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of the person you invite"),
         max_length=254,
-        help_text=_("The link works once, for 14 days, and only for an account with this address."),
+        help_text=ngettext_lazy(
+            "The link works once, for %(days)s day, and only for an account with this address.",
+            "The link works once, for %(days)s days, and only for an account with this address.",
+            "days",
+        )
+        % {"days": INVITATION_DAYS},
     )
 
 
