@@ -56,3 +56,11 @@ def totp_now(secret_b32: str, *, at: float | None = None, digits: int = 6, perio
     offset = digest[-1] & 0x0F
     code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % (10**digits)
     return str(code).zfill(digits)
+
+
+def any_form_data(fields: list[str], values):
+    """A hypothesis strategy: any subset of ``fields`` (missing ones included), each with
+    a value drawn from ``values``. For bad-input tests of every form."""
+    from hypothesis import strategies as st
+
+    return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))

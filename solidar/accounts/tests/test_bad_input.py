@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from solidar.accounts.models import User
+from solidar.core.testing import any_form_data
 
 FUZZ = settings(
     max_examples=30,
@@ -39,8 +40,7 @@ values = st.one_of(
 
 
 def form_data(fields: list[str]):
-    """Any subset of the fields, each with any value (missing fields included)."""
-    return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
+    return any_form_data(fields, values)
 
 
 def assert_handled(response) -> None:

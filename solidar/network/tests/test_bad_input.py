@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from solidar.accounts.tests.factories import UserFactory
 from solidar.conftest import client_for
+from solidar.core.testing import any_form_data
 from solidar.network import services
 from solidar.network.models import Application, Collective, Membership, SharedContact
 
@@ -54,8 +55,7 @@ values = st.one_of(
 
 
 def form_data(fields: list[str]):
-    """Any subset of the fields, each with any value (missing fields included)."""
-    return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
+    return any_form_data(fields, values)
 
 
 def assert_handled(response) -> None:
