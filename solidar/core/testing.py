@@ -49,9 +49,18 @@ def assert_not_found_for(clients: dict[str, Client], urls: Iterable[str], method
 
 
 def totp_now(secret_b32: str, *, at: float | None = None, digits: int = 6, period: int = 30) -> str:
-    """The RFC 6238 code an authenticator app would show for ``secret_b32``."""
+    """The RFC 6238 code an authenticator app would show for ``secret_b32``.
+
+    Without ``at``, a code about to expire is not handed out: the helper waits for the
+    next window, so a slow browser round trip cannot carry it past its 30 seconds (the
+    server allows no drift)."""
     key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
-    counter = int((time.time() if at is None else at) // period)
+    if at is None:
+        left = period - time.time() % period
+        if left < 8:
+            time.sleep(left + 0.05)
+        at = time.time()
+    counter = int(at // period)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % (10**digits)
