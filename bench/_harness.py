@@ -54,6 +54,22 @@ def project_python() -> str:
     return str(venv_python) if venv_python.exists() else sys.executable
 
 
+def run_seed(server: Server, script: str, *, timeout: float = 600) -> tuple[str, float]:
+    """Run bench/<script> with the server's environment: (its output, seconds taken)."""
+    started = time.monotonic()
+    proc = subprocess.run(
+        [project_python(), str(BENCH_DIR / script)],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"seeding failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return proc.stdout.strip(), time.monotonic() - started
+
+
 def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 

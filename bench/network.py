@@ -15,20 +15,15 @@ Targets: dashboard and members p95 <= 50 ms, no failed requests.
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 from _harness import (
-    BENCH_DIR,
-    ROOT,
     Phase,
     Server,
     Target,
     check_targets,
     log,
     print_results,
-    project_python,
     run_load,
+    run_seed,
     save_results,
 )
 
@@ -36,18 +31,8 @@ BIG = "bench-big"
 
 
 def seed(server: Server) -> None:
-    started = time.monotonic()
-    proc = subprocess.run(
-        [project_python(), str(BENCH_DIR / "_network_seed.py")],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"seeding failed:\n{proc.stdout}{proc.stderr}")
-    log(f"{proc.stdout.strip()} in {time.monotonic() - started:.1f} s")
+    output, seconds = run_seed(server, "_network_seed.py")
+    log(f"{output} in {seconds:.1f} s")
 
 
 def run() -> bool:

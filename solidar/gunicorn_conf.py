@@ -21,3 +21,15 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "solidar"
 # No control socket in $HOME: several instances (tests, benchmarks) run side by side.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Move everything loaded at start-up (Django, Wagtail, the URL and template caches'
+    first fill) out of the garbage collector's sight, and collect the youngest objects
+    less often: a request allocates tens of thousands of short-lived objects, and each
+    full collection would otherwise walk the whole framework (a p95 spike of tens of ms)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)

@@ -48,7 +48,14 @@ class EncryptedTextField(models.TextField):
         return {"table": self.model._meta.db_table, "row": str(instance.pk), "field": self.name}
 
     def decrypt_for(self, instance, value: str) -> str:
-        return crypto.decrypt(value, **self._binding(instance))
+        return self.decrypt_row(instance.pk, value)
+
+    def decrypt_row(self, pk, value: str) -> str:
+        """The plaintext of ``value`` read with ``values()``/``values_list()`` (which give
+        the ciphertext): it needs the row's primary key, which the caller selected too."""
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value, table=self.model._meta.db_table, row=str(pk), field=self.name)
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":

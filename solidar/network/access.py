@@ -7,8 +7,13 @@ view cannot forget a select_related.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from solidar.network import rules as network_rules
@@ -63,35 +68,81 @@ def _current_members(collective: Collective) -> QuerySet[Membership]:
     return Membership.objects.filter(collective=collective, ended_at__isnull=True)
 
 
-def _with_member_details(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
-    # The handles as a plain list, ``membership.shared_contacts``: a prefetch into the
-    # related manager would build a queryset per row (a third of a 100-row page's cost).
-    contacts = SharedContact.objects.order_by("kind")
+def _member_rows(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
     return (
         memberships.select_related("user")
-        .prefetch_related(Prefetch("contacts", queryset=contacts, to_attr="shared_contacts"))
+        # A row shows the pseudonym only: the user's other twenty columns stay in the table.
+        .only("collective", "role", "status", "joined_at", "ended_at", "user__display_name")
         .order_by(*MEMBER_ORDER)
     )
 
 
-def members_of(collective: Collective) -> QuerySet[Membership]:
+def with_shared_contacts(memberships: list[Membership]) -> list[Membership]:
+    """Give each membership ``shared_contacts``: its (kind, handle) pairs, in one query.
+
+    Plain pairs, not a prefetch: the prefetch machinery and a model per handle cost more
+    than the rows they describe on a page of 50.
+    """
+    handles: dict[int, list] = {}
+    pairs = (
+        SharedContact.objects.filter(membership__in=[m.pk for m in memberships])
+        .order_by("kind")
+        .values_list("pk", "membership_id", "kind", "handle")
+    )
+    decrypt = SharedContact._meta.get_field("handle").decrypt_row
+    for pk, membership_id, kind, handle in pairs:
+        handles.setdefault(membership_id, []).append((kind, decrypt(pk, handle)))
+    for membership in memberships:
+        membership.shared_contacts = handles.get(membership.pk, [])
+    return memberships
+
+
+def members_of(collective: Collective) -> list[Membership]:
     """Current members with their pseudonyms and the handles they share here."""
-    return _with_member_details(_current_members(collective))
+    return with_shared_contacts(list(_member_rows(_current_members(collective))))
+
+
+ROSTER_SECONDS = 300
+
+
+def _roster_key(collective_id: int) -> str:
+    return f"network:roster:{collective_id}"
+
+
+def forget_roster(collective_id: int) -> None:
+    """Called by the services (on commit) whenever a membership of the collective changes."""
+    cache.delete(_roster_key(collective_id))
+
+
+def _roster(collective: Collective) -> list[int]:
+    """The ids of all current members in list order, from the cache.
+
+    Sorting 5,000 members by role and pseudonym is a join and a sort on every page view
+    (about a third of the page's database time); the order changes only when a membership
+    does (the services forget it then) or someone renames themselves (seen at the latest
+    after ``ROSTER_SECONDS``). Whatever the cache holds, a page shows current memberships
+    only: its rows are read again with ``ended_at IS NULL``.
+    """
+    key = _roster_key(collective.pk)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            _current_members(collective).order_by(*MEMBER_ORDER).values_list("pk", flat=True)
+        )
+        cache.set(key, ids, ROSTER_SECONDS)
+    return ids
 
 
 def members_page(collective: Collective, number, *, per_page: int) -> Page:
     """One page of ``members_of(collective)``; a missing or bad ``number`` gets a valid page.
 
-    Cheap for a collective of thousands: the count is the collective's counter (kept by the
-    services, no COUNT(*)), and only the ids of all members are sorted, in one subquery,
-    before this page's rows are loaded in full (SQLite sorts narrow rows in half the time).
+    Cheap for a collective of thousands: the sorted ids come from the cache (``_roster``),
+    and only this page's rows are loaded in full.
     """
-    paginator = Paginator(
-        _current_members(collective).order_by(*MEMBER_ORDER).values("pk"), per_page
-    )
-    paginator.count = collective.member_count
-    page = paginator.get_page(number)
-    page.object_list = _with_member_details(Membership.objects.filter(pk__in=page.object_list))
+    page = Paginator(_roster(collective), per_page).get_page(number)
+    position = {pk: i for i, pk in enumerate(page.object_list)}
+    rows = _member_rows(_current_members(collective).filter(pk__in=page.object_list))
+    page.object_list = sorted(rows.order_by(), key=lambda m: position[m.pk])
     return page
 
 
@@ -144,23 +195,41 @@ def pending_applications_for_coordinator(user) -> QuerySet[Application]:
     )
 
 
-def pending_applications_for_member(user) -> QuerySet[Application]:
-    """Applications to the member's collectives they have not answered yet (coordinators
-    find those of their own collectives among their to-dos instead)."""
+@dataclass(frozen=True)
+class ApplicationToAnswer:
+    """A dashboard line: enough to name and link an application, nothing more."""
+
+    pk: uuid.UUID
+    created_at: datetime
+    applicant_name: str
+    collective: Collective
+
+
+def applications_to_answer(user, collectives: dict[int, Collective]) -> list[ApplicationToAnswer]:
+    """Pending applications to the member's collectives they have not answered yet
+    (coordinators find those of their own collectives among their to-dos instead).
+
+    ``collectives`` are the user's own, already loaded (``my_collectives``): the rows take
+    theirs instead of loading each application's collective again.
+    """
     mine = [
         collective_id
         for collective_id, m in network_rules.current_memberships(user).items()
         if m.status == Membership.Status.ACTIVE and not m.is_coordinator
     ]
     if not mine:
-        return Application.objects.none()
-    return (
+        return []
+    rows = (
         Application.objects.filter(collective_id__in=mine, status=Application.Status.PENDING)
         .exclude(applicant=user)
         .exclude(pk__in=Vouch.objects.filter(voucher=user).values("application_id"))
-        .select_related("collective", "applicant")
         .order_by("created_at")
+        .values_list("pk", "created_at", "applicant__display_name", "collective_id")
     )
+    return [
+        ApplicationToAnswer(pk, created_at, name, collectives[collective_id])
+        for pk, created_at, name, collective_id in rows
+    ]
 
 
 def my_applications(user) -> QuerySet[Application]:
@@ -168,9 +237,19 @@ def my_applications(user) -> QuerySet[Application]:
 
 
 def my_collectives(user) -> list[Membership]:
-    """The user's current memberships with their collectives, for the dashboard."""
-    memberships = Membership.objects.filter(user=user, ended_at__isnull=True).select_related(
-        "collective", "collective__parent"
+    """The user's current memberships with their collectives, for the dashboard.
+
+    The memberships are the request's own (``current_memberships``, loaded once for the
+    permission checks); only their collectives are read here.
+    """
+    memberships = network_rules.current_memberships(user)
+    collectives = (
+        Collective.objects.filter(pk__in=list(memberships))
+        .select_related("parent")
+        # What the dashboard shows of them: half of the query's cost is the other columns.
+        .only("slug", "kind", "name", "city", "parent__slug", "parent__name")
     )
+    for collective in collectives:
+        memberships[collective.pk].collective = collective
     # Sorted here: a few rows, and an ORDER BY across the join costs more to build than this.
-    return sorted(memberships, key=lambda m: (m.collective.kind, m.collective.name))
+    return sorted(memberships.values(), key=lambda m: (m.collective.kind, m.collective.name))

@@ -24,8 +24,8 @@ from django.utils.translation import ngettext
 
 from solidar.accounts.models import User
 from solidar.core import audit, emails
+from solidar.network import access, worldmap
 from solidar.network import rules as network_rules
-from solidar.network import worldmap
 from solidar.network.models import (
     PROGRAMME_POINTS,
     SPOKEN_LANGUAGES,
@@ -129,7 +129,10 @@ def update_collective_settings(
 
 # -- memberships ---------------------------------------------------------------------------------
 def _event(membership: Membership, kind: str, by: User | None) -> None:
+    """Every change of a membership passes here: its history, and the cached member list."""
     MembershipEvent.objects.create(membership=membership, kind=kind, role=membership.role, by=by)
+    collective_id = membership.collective_id
+    transaction.on_commit(lambda: access.forget_roster(collective_id))
 
 
 def _start_membership(

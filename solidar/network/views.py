@@ -156,7 +156,7 @@ def members(request, slug):
     page = access.members_page(collective, request.GET.get("page"), per_page=MEMBERS_PER_PAGE)
     context = {
         "collective": collective,
-        "memberships": page.object_list,
+        "memberships": access.with_shared_contacts(page.object_list),
         "page": page,
         "membership": access.my_membership(request.user, collective),
     }
@@ -452,12 +452,13 @@ def dashboard(request):
     for application in todos:
         application.needed = services.vouches_needed(application)
     memberships = access.my_collectives(user)
+    collectives = {m.collective_id: m.collective for m in memberships}
     cells = [m for m in memberships if m.collective.kind != Collective.Kind.WORKING_GROUP]
     context = {
         "cells": cells,
         "groups": [m for m in memberships if m.collective.kind == Collective.Kind.WORKING_GROUP],
         "todos": todos,
-        "to_answer": access.pending_applications_for_member(user),
+        "to_answer": access.applications_to_answer(user, collectives),
         "applications": access.my_applications(user)[:10],
         "network": None if cells else _network(user),  # offered to people in no cell only
     }

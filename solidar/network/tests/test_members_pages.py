@@ -76,3 +76,45 @@ def test_other_members_get_404_for_every_page(koeln, other_member_client, client
     for page in ("1", "2", "abc"):
         assert other_member_client.get(URL, {"page": page}).status_code == 404
         assert client.get(URL, {"page": page}).status_code in (302, 404)
+
+
+def names(response) -> list[str]:
+    body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r'<td data-label="Name">([^<]*)</td>', body)
+
+
+def test_the_cached_order_follows_every_membership_change(
+    koeln, member, member_client, coordinator, django_capture_on_commit_callbacks
+):
+    """The sorted roster is cached; each change through the services forgets it at once."""
+    from solidar.network import services
+    from solidar.network.models import Membership
+
+    assert names(member_client.get(URL)) == ["Coordinator Vera", member.display_name]
+    newcomer = UserFactory(display_name="Aaron New")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_member(koeln, newcomer, by=coordinator)
+    assert names(member_client.get(URL)) == ["Coordinator Vera", "Aaron New", member.display_name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_role(
+            Membership.objects.get(user=newcomer), Membership.Role.COORDINATOR, by=coordinator
+        )
+    assert names(member_client.get(URL)) == ["Aaron New", "Coordinator Vera", member.display_name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_member(Membership.objects.get(user=newcomer), by=coordinator)
+    assert names(member_client.get(URL)) == ["Coordinator Vera", member.display_name]
+
+
+def test_a_stale_roster_never_shows_an_ended_membership(koeln, member, member_client):
+    """Even a roster cached before a change made outside the services lists current members
+    only: the rows are read again each time."""
+    from django.utils import timezone
+
+    from solidar.network.models import Membership
+
+    gone = MembershipFactory(collective=koeln, user=UserFactory(display_name="Gone Soon"))
+    assert "Gone Soon" in names(member_client.get(URL))
+    Membership.objects.filter(pk=gone.pk).update(ended_at=timezone.now())
+    assert "Gone Soon" not in names(member_client.get(URL))
