@@ -8,6 +8,16 @@ PORT ?= 8000
 
 .PHONY: run test test-fast test-browser lint fmt messages compilemessages migrate demo bench check-deploy clean
 
+# Test tools from the npm registry (package-lock.json): axe-core for the accessibility checks,
+# vnu-jar for the HTML checker. Installed only where npm exists: without them those tests skip
+# locally and fail in CI (SOLIDAR_REQUIRE_BROWSER=1).
+NODE_STAMP := node_modules/.installed
+TEST_TOOLS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -30,13 +40,13 @@ demo: $(STAMP)
 
 # The whole suite, in parallel. Browser tests run when Chromium is installed
 # (CI sets SOLIDAR_REQUIRE_BROWSER=1 so that they can never be skipped there).
-test: $(STAMP) compilemessages
+test: $(STAMP) compilemessages $(TEST_TOOLS)
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: $(STAMP) compilemessages
+test-fast: $(STAMP) compilemessages $(TEST_TOOLS)
 	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
-test-browser: $(STAMP) compilemessages
+test-browser: $(STAMP) compilemessages $(TEST_TOOLS)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -61,4 +71,4 @@ bench: $(STAMP) compilemessages
 	$(PY) bench/run.py $(B)
 
 clean:
-	rm -rf $(VENV) data bench/.venv
+	rm -rf $(VENV) data bench/.venv node_modules

@@ -118,6 +118,65 @@ def browser():
         chromium.close()
 
 
+# The database as the migrations left it (locales, the page tree's root and home pages, the
+# default site), serialized by pytest-django for ``serialized_rollback`` tests.
+_migrated_data: dict[str, str] = {}
+
+
+def remember_migrated_data() -> None:
+    """Called right after the test database is made (solidar/conftest.py): Django keeps the
+    serialized data on the connection object, and once Playwright runs its event loop in this
+    thread, asgiref gives the thread another connection object, without it."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is None:  # no serialized_rollback test in this session
+            contents = connection.creation.serialize_db_to_string()
+        _migrated_data[alias] = contents
+
+
+@pytest.fixture
+def migrated_data(request, transactional_db) -> None:
+    """For browser tests that need what the data migrations made (the page tree, so any
+    public page): an earlier transactional test's flush removed it, and Django restores it
+    only for tests marked ``serialized_rollback`` and only on the connection object it was
+    kept on (see ``remember_migrated_data``). Ask for it before any fixture that makes data:
+    it flushes the database first."""
+    marker = request.node.get_closest_marker("django_db")
+    serialized = bool(marker and marker.kwargs.get("serialized_rollback"))
+    restore_migrated_data(skip_serialized=serialized)
+
+
+def restore_migrated_data(*, skip_serialized: bool = False) -> None:
+    """Empty the database and put back what the migrations made (see above)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for alias, contents in _migrated_data.items():
+        connection = connections[alias]
+        if not (skip_serialized and hasattr(connection, "_test_serialized_contents")):
+            # Without it Django's flush also re-created content types and permissions.
+            call_command("flush", database=alias, interactive=False, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(contents)
+            _reset_sequences(connection)
+
+
+def _reset_sequences(connection) -> None:
+    """The restored rows keep their ids; on PostgreSQL the flush set every sequence back to
+    1, so the next insert would collide with them."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), apps.get_models(include_auto_created=True)
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def live_url(live_server) -> str:
     """The live server as http://localhost:<port>: a secure context, so WebAuthn works."""
@@ -226,3 +285,57 @@ def sign_out(page) -> None:
 
 def html_lang(page) -> str:
     return page.locator("html").get_attribute("lang") or ""
+
+
+# --- Accessibility: axe-core from the npm registry (package-lock.json, `npm ci`) ------------
+
+AXE_SCRIPT = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# What fails a test; "minor" and "moderate" findings are left to review.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_script() -> str:
+    """axe-core's source; skips the test without it, fails it in CI."""
+    if not AXE_SCRIPT.exists():
+        why = f"{AXE_SCRIPT} is missing: run `npm ci` (`make test` does when npm is installed)"
+        if browser_required():
+            pytest.fail(f"{why}; SOLIDAR_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
+        pytest.skip(why)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def axe_violations(page, *, impacts=AXE_FAILING_IMPACTS) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations of those impacts.
+
+    The script goes in through Playwright's evaluate (the DevTools protocol), which the
+    page's CSP does not govern: no inline <script>, so no violation report either. The page
+    needs JavaScript on (with it off, evaluate waits for ever).
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_script())
+    results = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations'], reporter: 'v2'})"
+    )
+    return [v for v in results["violations"] if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"][:10]:
+            lines.append(f"  - {' '.join(node['target'])}: {node['html'][:200]}")
+            if node.get("failureSummary"):
+                lines.extend(f"      {line}" for line in node["failureSummary"].splitlines())
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fail on any serious or critical axe-core violation, listing each with its elements."""
+    if found := axe_violations(page):
+        pytest.fail(
+            f"axe-core found {len(found)} serious or critical violations on {page.url}:\n"
+            + describe_violations(found),
+            pytrace=False,
+        )

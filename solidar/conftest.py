@@ -32,6 +32,42 @@ def _english_by_default():
     translation.activate("en")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, then the migrated data kept for browser tests (solidar.browser)."""
+    from solidar.browser import remember_migrated_data
+
+    with django_db_blocker.unblock():
+        remember_migrated_data()
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, browser) ends with Django flushing the database,
+    which takes what the data migrations made with it (languages, every language's home
+    page, the editorial roles): put it back for the tests that follow."""
+    result = yield
+    # (After the last test the session's teardown has already dropped the test database.)
+    if nextitem is not None and _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from solidar.browser import restore_migrated_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migrated_data()
+    return result
+
+
 @pytest.fixture
 def password():
     return PASSWORD

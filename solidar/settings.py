@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "solidar.core",
     "solidar.accounts",
     "solidar.network",
+    "solidar.publishing",
     "modeltranslation",  # before django.contrib.admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # instead of wagtail.locales
+    "wagtail.contrib.routable_page",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -214,7 +218,7 @@ if TESTING:
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "home"
 
 SOLIDAR_SIGNUP_OPEN = env.bool("SOLIDAR_SIGNUP_OPEN", True)
 ACCOUNT_ADAPTER = "solidar.accounts.adapter.AccountAdapter"
@@ -336,7 +340,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 # A collective described only in Russian still shows its Russian text on the German page.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ru", "uk", "de")}
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- Static and media -----------------------------------------------------------------------
@@ -389,14 +393,25 @@ WAGTAILADMIN_BASE_URL = SOLIDAR_SITE_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"  # pages restricted to signed-in readers
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_IMAGE_MODEL = "publishing.SiteImage"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "txt"]
+# Uploaded images: re-encoded without metadata by solidar.publishing.images (THREATS 16).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "solidar.publishing.forms.SiteImageForm"
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif", "gif"]
+SOLIDAR_IMAGE_MAX_SIDE = env.int("SOLIDAR_IMAGE_MAX_SIDE", 8000, minimum=100)
+# Serve renditions (MEDIA_ROOT/images/, never the originals) from the app itself; turn off
+# when the reverse proxy serves /media/images/.
+SOLIDAR_SERVE_MEDIA = env.bool("SOLIDAR_SERVE_MEDIA", True)
 
 # --- Periodic jobs and retention ------------------------------------------------------------
 SOLIDAR_SCHEDULER_TICK_SECONDS = env.int("SOLIDAR_SCHEDULER_TICK_SECONDS", 30, minimum=1)
@@ -405,6 +420,7 @@ SOLIDAR_PERIODIC_JOBS = {
     # name: (task path, interval)
     "clear_expired_sessions": ("solidar.core.tasks.clear_expired_sessions", timedelta(hours=1)),
     "prune_task_results": ("solidar.core.tasks.prune_task_results", timedelta(hours=6)),
+    "publish_scheduled": ("solidar.publishing.tasks.publish_scheduled", timedelta(minutes=1)),
 }
 
 # --- Logging: never an IP address, never a request body -------------------------------------

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from solidar.accounts.mfa import may_use_privileged_pages, mfa_setup_redirect
@@ -54,6 +55,12 @@ class PrivilegedAreaMFAMiddleware:
 
     PREFIXES = ("/cms/", "/django-admin/")
 
+    @staticmethod
+    def _may_enter(user, path: str) -> bool:
+        if path.startswith("/cms/"):
+            return user.has_perm("wagtailadmin.access_admin")
+        return user.is_active and user.is_staff
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -62,4 +69,8 @@ class PrivilegedAreaMFAMiddleware:
             user = request.user
             if user.is_authenticated and is_privileged(user) and not may_use_privileged_pages(user):
                 return mfa_setup_redirect(request)
+            if user.is_authenticated and not self._may_enter(user, request.path):
+                # Nothing there for them: a 404, not the admin's login page (which sends a
+                # signed-in person straight back here, in a loop).
+                raise Http404
         return self.get_response(request)

@@ -66,7 +66,7 @@ def delete(request):
         logout(request)
         services.delete_account(user)
         messages.success(request, _("Your account and its data were deleted."))
-        return redirect("core:home")
+        return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
 
 
@@ -97,7 +97,7 @@ def end_session(request, session_id: int):
         raise Http404 from None
     if ended.session_key == request.session.session_key:
         logout(request)
-        return redirect("core:home")
+        return redirect("home")
     messages.success(request, _("The session was ended."))
     return redirect("usersessions_list")
 

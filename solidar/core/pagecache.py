@@ -6,6 +6,8 @@ cookie and carry no messages. Signed-in readers always get a fresh, private page
 
 from __future__ import annotations
 
+import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -14,10 +16,35 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 _PREFIX = "solidar:page:"
+_GENERATION = "solidar:page-generation"
 
 
 def _key(request) -> str:
-    return f"{_PREFIX}{get_language()}:{request.get_full_path()}"
+    # The generation is part of every key: invalidate() retires all cached pages at once,
+    # on every server sharing the cache, without knowing which paths were cached.
+    # Hashed: a long search URL would make a key over memcached's 250 characters.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{_PREFIX}{_generation()}:{get_language()}:{path}"
+
+
+def _generation() -> int:
+    generation = cache.get(_GENERATION)
+    if generation is None:
+        # Missing (first start, or evicted): a new value from the clock, so that pages
+        # cached under any earlier generation can never be read again.
+        cache.add(_GENERATION, time.time_ns(), timeout=None)
+        generation = cache.get(_GENERATION)
+    return generation
+
+
+def invalidate() -> None:
+    """Forget every cached public page (after a publish, an unpublish, a move, a deletion).
+
+    Old entries are not deleted, only never read again; they expire on their own."""
+    try:
+        cache.incr(_GENERATION)
+    except ValueError:  # not set (or evicted): a new value from the clock retires them too
+        cache.set(_GENERATION, time.time_ns(), timeout=None)
 
 
 def cache_for_anonymous(view):

@@ -7,14 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from solidar.core.pagecache import cache_for_anonymous
-
-
-@require_GET
-@cache_for_anonymous
-def home(request):
-    return render(request, "core/home.html")
-
 
 @require_GET
 def healthz(request):
@@ -29,6 +21,7 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         lines.append(f"Disallow: /{code}/accounts/")
         lines.append(f"Disallow: /{code}/account/")
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -17,7 +17,7 @@ def test_loopback_addresses_are_the_only_allowed_origins():
 
 
 @pytest.mark.browser
-def test_page_notices_foreign_requests_csp_violations_and_dialogs(page):
+def test_page_notices_foreign_requests_csp_violations_and_dialogs(migrated_data, page):
     page.goto("/en/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.problems.report() == ""

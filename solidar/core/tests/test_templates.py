@@ -98,7 +98,7 @@ def signed_in_client(user) -> Client:
 @pytest.mark.parametrize(
     "name",
     [
-        "core:home",
+        "home",
         "account_login",
         "account_signup",
         "account_reset_password",
@@ -129,7 +129,7 @@ def test_pages_for_bad_links_use_the_site_layout(client, url):
 
 @pytest.mark.django_db
 def test_home_shows_the_placeholders_for_later_sections(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     for anchor in ('id="posts-title"', 'id="events-title"', 'id="campaigns-title"'):
         assert anchor in html
     assert 'id="join"' in html
