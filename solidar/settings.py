@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "solidar.accounts",
     "solidar.network",
     "solidar.publishing",
+    "solidar.events",
     "modeltranslation",  # before django.contrib.admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
@@ -421,7 +422,14 @@ SOLIDAR_PERIODIC_JOBS = {
     "clear_expired_sessions": ("solidar.core.tasks.clear_expired_sessions", timedelta(hours=1)),
     "prune_task_results": ("solidar.core.tasks.prune_task_results", timedelta(hours=6)),
     "publish_scheduled": ("solidar.publishing.tasks.publish_scheduled", timedelta(minutes=1)),
+    "expire_event_offers": ("solidar.events.tasks.expire_offers", timedelta(minutes=5)),
+    "send_event_reminders": ("solidar.events.tasks.send_reminders", timedelta(hours=1)),
+    "purge_event_data": ("solidar.events.tasks.purge_personal_data", timedelta(hours=6)),
 }
+# Events: guests' personal data (and everyone's answers) are deleted this many days after
+# an event ends, keeping only the counts; reminders go out this many hours before.
+SOLIDAR_EVENT_RETENTION_DAYS = env.int("SOLIDAR_EVENT_RETENTION_DAYS", 30, minimum=1)
+SOLIDAR_EVENT_REMINDER_HOURS = env.int("SOLIDAR_EVENT_REMINDER_HOURS", 24, minimum=1)
 
 # --- Logging: never an IP address, never a request body -------------------------------------
 LOGGING = {

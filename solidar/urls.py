@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("solidar.accounts.urls")),
+    path("", include("solidar.events.urls")),  # before the network's: its calendar.ics
     path("", include("solidar.network.urls")),
     path("", include("solidar.publishing.urls")),
     *publishing_urls.serve_patterns,  # last: the page tree takes every other path

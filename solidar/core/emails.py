@@ -27,6 +27,11 @@ def message_to_payload(msg: EmailMessage) -> dict[str, Any]:
         "headers": {str(k): str(v) for k, v in (msg.extra_headers or {}).items()},
         "alternatives": alternatives,
         "content_subtype": msg.content_subtype,
+        # Text attachments only (calendar files): [filename, content, mimetype].
+        "attachments": [
+            [name, content if isinstance(content, str) else content.decode(), mimetype]
+            for name, content, mimetype in (msg.attachments or [])
+        ],
     }
 
 
@@ -41,6 +46,8 @@ def payload_to_message(payload: dict[str, Any]) -> EmailMultiAlternatives:
     msg.content_subtype = payload.get("content_subtype", "plain")
     for content, mimetype in payload.get("alternatives", []):
         msg.attach_alternative(content, mimetype)
+    for name, content, mimetype in payload.get("attachments", []):
+        msg.attach(name, content, mimetype)
     return msg
 
 
@@ -52,9 +59,16 @@ def queue_message(msg: EmailMessage) -> None:
     transaction.on_commit(lambda: deliver_email.enqueue(payload))
 
 
-def send_templated(template_prefix: str, to: str, context: dict[str, Any], language: str) -> None:
+def send_templated(
+    template_prefix: str,
+    to: str,
+    context: dict[str, Any],
+    language: str,
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
     """Render ``<prefix>_subject.txt``, ``_message.txt`` and (optionally) ``_message.html``
-    in ``language`` and queue the message."""
+    in ``language`` and queue the message, with text ``attachments`` (name, content,
+    mimetype) such as a calendar file."""
     with translation.override(language):
         ctx = {"site_name": settings.SOLIDAR_SITE_NAME, "site_url": settings.SOLIDAR_SITE_URL}
         ctx.update(context)
@@ -67,4 +81,6 @@ def send_templated(template_prefix: str, to: str, context: dict[str, Any], langu
             html = None
         if html:
             msg.attach_alternative(html, "text/html")
+        for name, content, mimetype in attachments or ():
+            msg.attach(name, content, mimetype)
     queue_message(msg)
