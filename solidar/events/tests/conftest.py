@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the network's fixtures are imported, then asked for by name
 """Fixtures of the events' tests, around the network's personas (koeln, paris, minsk,
 member, coordinator, ...: see solidar/network/tests/conftest.py).
 
