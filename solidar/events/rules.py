@@ -50,7 +50,10 @@ def is_published(user, event) -> bool:
 
 @rules.predicate
 def is_public(user, event) -> bool:
-    return event is not None and event.is_public
+    """Public, and not organised by a hidden collective (which must stay invisible)."""
+    if event is None or not event.is_public:
+        return False
+    return event.organiser_id is None or not event.organiser.is_hidden
 
 
 @rules.predicate

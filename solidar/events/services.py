@@ -134,6 +134,8 @@ def _validate(event: Event) -> None:
         raise EventError(_("An event needs at least one place, or no limit."))
     if not 1 <= event.offer_hours <= 24 * 14:
         raise EventError(_("A freed place can be held between 1 hour and 14 days."))
+    if event.organiser_id and event.organiser.is_hidden and event.is_public:
+        raise EventError(_("A hidden collective's events cannot be public."))
     if event.visibility != Event.Visibility.PUBLIC:
         event.allow_guests = False
     for key in list(event.languages) + list(event.interpretation):

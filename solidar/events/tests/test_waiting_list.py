@@ -115,3 +115,11 @@ def test_a_second_guest_registration_of_one_address_adds_nothing(forum, mailoutb
     assert Registration.objects.filter(event=forum).count() == 1
     first.refresh_from_db()
     assert first.status == S.REGISTERED
+
+
+def test_a_hidden_cell_cannot_hold_a_public_event(event_factory, minsk, hidden_member):
+    with pytest.raises(EventError):
+        event_factory(organiser=minsk, title="Secret")
+    from solidar.events.models import Event
+
+    assert not Event.objects.filter(title="Secret").exists()
