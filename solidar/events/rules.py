@@ -125,7 +125,10 @@ can_view = organises | (
 
 rules.add_perm("events.view_event", can_view)
 rules.add_perm("events.register", rules.is_authenticated & can_view & takes_registrations)
-rules.add_perm("events.register_as_guest", ~rules.is_authenticated & can_view & takes_guests)
+rules.add_perm(
+    "events.register_as_guest",
+    ~rules.is_authenticated & can_view & takes_registrations & takes_guests,
+)
 rules.add_perm("events.create_event", can_create_events)
 rules.add_perm("events.organise", organises)
 rules.add_perm("events.view_participants", organises)
