@@ -11,21 +11,21 @@ own, in the event's zone, RELATED-TO the event.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
 from solidar.events.models import Event, Session
 
 PRODID = "-//Solidar//Events//EN"
 # Calendar apps poll subscribed feeds; once an hour is plenty (RFC 7986 and Outlook's name).
-REFRESH = "PT1H"
+REFRESH = timedelta(hours=1)
 
 
 def _host() -> str:
@@ -50,7 +50,7 @@ def _calendar(name: str, *, feed: bool = False) -> Calendar:
         calendar.add("x-wr-calname", name)
     if feed:
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH)
+        calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
     return calendar
 
 

@@ -852,10 +852,11 @@ def purge_personal_data(now: datetime | None = None) -> int:
             locked = _lock(event)
             _recount(locked)
             registrations = locked.registrations.filter(purged=False)
-            registrations.filter(is_guest=True).update(
-                name="", email="", email_digest="", answers="", letter_name="", purged=True
+            registrations.filter(is_guest=True).update(name="", email="", email_digest="")
+            # Everyone's answers; needs_letter and letter_issued_at are a visa answer too.
+            registrations.update(
+                answers="", letter_name="", needs_letter=False, letter_issued_at=None, purged=True
             )
-            registrations.update(answers="", letter_name="", purged=True)
             # Unconfirmed and ended requests carry nothing worth keeping.
             locked.registrations.filter(status__in=[S.UNCONFIRMED, S.EXPIRED, S.DECLINED]).delete()
             Event.objects.filter(pk=locked.pk).update(purged_at=now)
