@@ -163,6 +163,22 @@ def test_events_nobody_may_see_are_not_found(
     assert_not_found_for(everyone, [url(name, "no-such-event")])
 
 
+def test_a_hidden_collectives_event_exists_for_its_members_only(
+    event_factory, minsk, hidden_member, member, outsider, admin_user
+):
+    hidden = event_factory(
+        title="Underground meeting", organiser=minsk, visibility=Event.Visibility.MEMBERS
+    )
+    others = {"outsider": outsider, "member": client_for(member)}
+    assert_not_found_for(others, [url("detail", hidden.slug), url("register", hidden.slug)])
+    for client in others.values():
+        assert "Underground" not in body(client.get(url("list")))
+    insider = client_for(hidden_member)
+    assert "Underground meeting" in body(insider.get(url("list")))
+    assert insider.get(url("detail", hidden.slug)).status_code == 200
+    assert insider.post(url("register", hidden.slug)).status_code == 302
+
+
 def test_members_and_invited_see_their_events(members_event, invited_event, member, coordinator):
     assert client_for(member).get(url("detail", members_event.slug)).status_code == 200
     services.invite_member(invited_event, member, by=coordinator)
@@ -603,3 +619,37 @@ def test_another_member_of_the_network_can_register_for_a_network_event(
     for person in (other_member, user):
         assert client_for(person).post(url("register", network_event.slug)).status_code == 302
     assert network_event.registrations.count() == 2
+
+
+# -- queries ----------------------------------------------------------------------------------
+def queries_for(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["list", "past"])
+def test_lists_ask_as_many_queries_for_twenty_events_as_for_one(
+    page, event_factory, coordinator, member, settings
+):
+    settings.SOLIDAR_PUBLIC_PAGE_CACHE_SECONDS = 0
+    days = (20, 21) if page == "list" else (-30, -29)
+
+    def make(n):
+        for i in range(n):
+            event_factory(
+                title=f"Event {i}", starts_at=in_days(days[0], 10), ends_at=in_days(days[1])
+            )
+
+    make(1)
+    clients = [Client(), client_for(member), client_for(coordinator)]
+    for client in clients:  # warm: what is cached once per process or session
+        client.get(url(page))
+    one = [queries_for(client, url(page)) for client in clients]
+    make(19)
+    twenty = [queries_for(client, url(page)) for client in clients]
+    assert twenty == one, (one, twenty)
+    print(page, one)
