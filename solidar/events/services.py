@@ -830,6 +830,27 @@ def issue_letter(registration: Registration, *, by: User | None) -> bytes:
     return pdf
 
 
+LETTER_MAX = 10_000
+SIGNATURE_MAX = 1_000
+
+
+def update_letter_template(event: Event, *, by: User | None, template: str, signature: str) -> None:
+    """The text of the event's invitation letters (placeholders: solidar.events.letters).
+    Empty: the default text, in the language the letter is printed in."""
+    template = (template or "").replace("\r\n", "\n").strip()
+    signature = (signature or "").replace("\r\n", "\n").strip()
+    if len(template) > LETTER_MAX:
+        raise EventError(_("The letter can have at most 10,000 characters."))
+    if len(signature) > SIGNATURE_MAX:
+        raise EventError(_("The signature block can have at most 1,000 characters."))
+    with transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(
+            letter_template=template, letter_signature=signature, updated_at=timezone.now()
+        )
+        event.letter_template, event.letter_signature = template, signature
+        audit.record(by, "events.letter_template_changed", event)
+
+
 # -- invitations -------------------------------------------------------------------------------
 def invite_member(event: Event, user: User, *, by: User | None) -> EventInvitation:
     with transaction.atomic():
