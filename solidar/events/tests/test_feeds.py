@@ -4,14 +4,18 @@ and the page that makes and resets that token."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from solidar.conftest import client_for
 from solidar.core.models import AuditEvent
+from solidar.core.testing import any_form_data
 from solidar.events import services
 from solidar.events.models import CalendarFeed, Event
 from solidar.network import services as network_services
@@ -325,3 +329,38 @@ def test_a_bad_post_is_400_and_changes_nothing(data, member_client, member):
 def test_the_page_in_german(member_client):
     response = member_client.get(reverse("events:calendar").replace("/en/", "/de/", 1))
     assert response.status_code == 200
+
+
+# -- bad input -----------------------------------------------------------------------------------
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+junk = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(["create", "reset", "CREATE", " reset", "x" * 10_000, "\x00", ""]),
+)
+
+
+@FUZZ
+@given(data=any_form_data(["action", "token", "csrfmiddlewaretoken"], junk))
+def test_the_page_never_fails_on_bad_input(data, member_client, member):
+    """Only "create" and "reset" do anything; the rest is a 400 with the message."""
+    existed = CalendarFeed.objects.filter(user=member).first()
+    response = member_client.post(reverse("events:calendar"), data)
+    if data.get("action") in ("create", "reset"):
+        assert response.status_code == 302
+        assert CalendarFeed.objects.filter(user=member).exists()
+    else:
+        assert response.status_code == 400
+        after = CalendarFeed.objects.filter(user=member).first()
+        assert (after and after.token_digest) == (existed and existed.token_digest)
+
+
+@FUZZ
+@given(token=st.text(alphabet=st.characters(codec="utf-8", exclude_characters="/"), max_size=80))
+def test_any_token_in_the_path_is_a_404_not_a_500(token, outsider, member):
+    services.calendar_token(member)
+    response = outsider.get(f"/en/events/feed/{quote(token, safe='')}.ics")
+    assert response.status_code == 404
