@@ -13,3 +13,7 @@ class EventsConfig(AppConfig):
         from solidar.events import rules, services  # noqa: F401 - registers the permissions
 
         register_before_account_deletion(services.forget_account)
+
+        from solidar.events import panels
+
+        panels.register()  # the next events on the home page and the dashboard
