@@ -45,6 +45,9 @@ def _send(
                 "events:registration", args=[token]
             )
         if confirm:
+            from solidar.events.services import CONFIRM_HOURS
+
+            context["confirm_hours"] = CONFIRM_HOURS
             context["confirm_link"] = settings.SOLIDAR_SITE_URL + reverse(
                 "events:confirm", args=[confirm]
             )

@@ -550,6 +550,8 @@ def confirm_guest(token: str) -> Registration:
         refusal = registration_refusal(locked)
         if refusal:
             raise EventError(refusal)
+        if not (locked.is_public and locked.allow_guests):
+            raise EventError(_("This event no longer takes guests without an account."))
         _place(locked, registration)
         registration.confirm_digest = ""
         registration.confirm_expires_at = None

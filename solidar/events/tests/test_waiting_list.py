@@ -123,3 +123,21 @@ def test_a_hidden_cell_cannot_hold_a_public_event(event_factory, minsk, hidden_m
     from solidar.events.models import Event
 
     assert not Event.objects.filter(title="Secret").exists()
+
+
+def test_a_guest_cannot_confirm_once_the_event_is_for_members_only(
+    forum, coordinator, mailoutbox, committed
+):
+    from solidar.events.models import Event
+
+    with committed():
+        registration = services.register_guest(
+            forum, name="Guest", email="g@example.org", language="en"
+        )
+    assert "within 48 hours" in mailoutbox[-1].body
+    token = mailoutbox[-1].body.split("/events/confirm/")[1].split("/")[0]
+    services.update_event(forum, by=coordinator, visibility=Event.Visibility.MEMBERS)
+    with pytest.raises(EventError):
+        services.confirm_guest(token)
+    registration.refresh_from_db()
+    assert registration.status == S.UNCONFIRMED
