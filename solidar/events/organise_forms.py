@@ -42,9 +42,14 @@ COMMON_ZONES = (
 )
 
 
+# Names the system knows that are no place: the server's own zone and tzdata's helpers.
+NOT_A_PLACE = {"localtime", "posixrules", "Factory"}
+
+
 @cache
 def _all_zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
+    """Every other zone, sorted (each zone once in the select: one selected option)."""
+    return tuple(sorted(available_timezones() - NOT_A_PLACE - set(COMMON_ZONES)))
 
 
 def time_zone_choices() -> list:

@@ -159,6 +159,16 @@ def test_the_fallback_title_is_the_first_language_given(koeln, coordinator_clien
     assert event.title_en == ""
 
 
+def test_the_time_zone_select_lists_common_zones_first(koeln, coordinator_client):
+    page = coordinator_client.get(reverse("events:create")).content.decode()
+
+    assert page.count('value="Europe/Berlin"') == 1  # one option, one selected
+    buenos_aires = page.index('value="America/Argentina/Buenos_Aires"')
+    assert page.index('value="Asia/Tbilisi"') < buenos_aires < page.index('value="Africa/Abidjan"')
+    assert 'value="Pacific/Auckland"' in page
+    assert 'value="localtime"' not in page
+
+
 def test_a_title_is_required_in_one_language(koeln, coordinator_client):
     data = event_data(koeln.pk, title_en="", title_de="  ")
 
@@ -389,6 +399,7 @@ def test_programme_add_edit_delete(forum, coordinator_client):
     page = coordinator_client.get(url).content.decode()
     assert "Opening" in page
     assert "10:30" in page
+    assert "(Russian, German)" in page
 
     edit_url = reverse("events:session_edit", args=[forum.slug, session.pk])
     assert 'value="10:30"' in coordinator_client.get(edit_url).content.decode()

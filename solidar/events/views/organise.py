@@ -26,9 +26,10 @@ from solidar.events.models import Event, Question, Registration, Session
 from solidar.events.organise_forms import EventForm, InviteForm, QuestionForm, SessionForm
 from solidar.events.services import EventError
 from solidar.network import rules as network_rules
-from solidar.network.models import Membership
+from solidar.network.models import SPOKEN_LANGUAGES, Membership
 
 PAST_PER_PAGE = 50
+LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
 S = Registration.Status
 # The people told when an event is called off (as services.cancel_event counts them).
 TOLD_ON_CANCEL = (S.PENDING, S.REGISTERED, S.WAITING, S.OFFERED)
@@ -156,6 +157,8 @@ def cancel(request, slug):
 # -- the programme -----------------------------------------------------------------------------
 def _programme_page(request, event, form, *, status=200):
     sessions = list(event.sessions.all())
+    for session in sessions:
+        session.language_names = [str(LANGUAGE_NAMES.get(c, c)) for c in session.languages]
     days = [
         (day, list(group))
         for day, group in groupby(sessions, key=lambda s: s.starts_at.astimezone(event.zone).date())
