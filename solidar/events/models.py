@@ -97,6 +97,9 @@ class Event(models.Model):
             models.Index(fields=["status", "visibility", "starts_at"], name="event_listing"),
             models.Index(fields=["organiser", "starts_at"], name="event_organiser"),
         ]
+        # Held by the "Network organisers" group (migration 0002): they organise the
+        # network's own events and may organise for any collective.
+        permissions = [("organise_network_events", _("Can organise the network's events"))]
         verbose_name = _("event")
         verbose_name_plural = _("events")
 
@@ -246,7 +249,9 @@ class Registration(models.Model):
     needs_letter = models.BooleanField(default=False)
     letter_name = EncryptedTextField(_("name for the letter"))
     letter_issued_at = models.DateTimeField(null=True, blank=True)
-    # The personal link: see and cancel the registration, accept an offered place.
+    # The personal link: see and cancel the registration, accept an offered place. The
+    # token is sealed (to be sent again in later e-mails) and found by its digest.
+    link_token = EncryptedTextField()
     token_digest = models.CharField(max_length=64, unique=True)
     # Guests confirm their address once, by a link that expires.
     confirm_digest = models.CharField(max_length=64, blank=True, default="")

@@ -78,11 +78,11 @@ def confirm_address(registration: Registration, confirm: str) -> None:
 def already_registered(existing: Registration, email: str) -> None:
     """Someone registered this address again: the person gets a fresh link to their
     registration, by e-mail only (the page says nothing either way)."""
-    from solidar.events.services import _reissue_link
+    from solidar.events.services import personal_token
 
     if existing.status == Registration.Status.UNCONFIRMED:
         return  # the confirmation e-mail they already have is enough
-    _send("already_registered", existing, token=_reissue_link(existing), to=email)
+    _send("already_registered", existing, token=personal_token(existing), to=email)
 
 
 def place_offered(registration: Registration, token: str) -> None:

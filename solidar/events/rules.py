@@ -12,24 +12,24 @@
 from __future__ import annotations
 
 import rules
+from django.contrib.auth.backends import ModelBackend
 
 from solidar.accounts.rules import register_privileged_role
 from solidar.network import rules as network_rules
 
 ORGANISERS_GROUP = "Network organisers"
+NETWORK_ORGANISER_PERMISSION = "events.organise_network_events"
+_MODEL_BACKEND = ModelBackend()
 
 
 @rules.predicate
 def is_network_organiser(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    """An instance admin, or a member of the "Network organisers" group (through its
+    permission: Django loads a user's permissions once per request, and the privileged
+    role check has usually loaded them already, so this costs no query of its own)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_network_organiser", None)
-    if cached is None:
-        cached = user.groups.filter(name=ORGANISERS_GROUP).exists()
-        user._is_network_organiser = cached
-    return cached
+    return user.is_superuser or _MODEL_BACKEND.has_perm(user, NETWORK_ORGANISER_PERMISSION)
 
 
 @rules.predicate

@@ -448,6 +448,7 @@ def register_member(
         answers=json.dumps(cleaned),
         needs_letter=_needs_letter(event, cleaned),
         letter_name=letter_name.strip()[:200],
+        link_token=token,
         token_digest=digest(token, "registration"),
     )
     with transaction.atomic():
@@ -508,6 +509,7 @@ def register_guest(
         answers=json.dumps(cleaned),
         needs_letter=_needs_letter(event, cleaned),
         letter_name=letter_name.strip()[:200],
+        link_token=token,
         token_digest=digest(token, "registration"),
         confirm_digest=digest(confirm, "confirm"),
         confirm_expires_at=min(now + timedelta(hours=CONFIRM_HOURS), event.ends_at),
@@ -605,18 +607,19 @@ def _welcome(registration: Registration, token: str | None) -> None:
     """Tell the person where they stand (with the calendar file when they have a place)."""
     from solidar.events import notify
 
-    if token is None:
-        # A guest confirming: their personal link is a new one (the old is not stored).
-        token = new_token()
-        registration.token_digest = digest(token, "registration")
-        registration.save(update_fields=["token_digest"])
-    notify.status_changed(registration, token)
+    notify.status_changed(registration, token or personal_token(registration))
 
 
-def _reissue_link(registration: Registration) -> str:
+def personal_token(registration: Registration) -> str:
+    """The token of the person's one link to their registration: the same in every
+    e-mail, so an older message's link keeps working. Sealed in the database; looked up
+    by its digest."""
+    if registration.link_token:
+        return registration.link_token
     token = new_token()
+    registration.link_token = token
     registration.token_digest = digest(token, "registration")
-    registration.save(update_fields=["token_digest"])
+    registration.save(update_fields=["link_token", "token_digest"])
     return token
 
 
@@ -669,7 +672,7 @@ def accept_offer(registration: Registration) -> None:
         current.save(update_fields=["status", "offer_expires_at"])
         _recount(locked)
         audit.record(None, "events.offer_accepted", current, event=str(locked.pk))
-        notify.status_changed(current, _reissue_link(current))
+        notify.status_changed(current, personal_token(current))
     registration.status = current.status
 
 
@@ -697,7 +700,7 @@ def decide(registration: Registration, *, by: User | None, approve: bool) -> Non
         _recount(locked)
         audit.record(by, "events.request_decided", current, approve=approve)
         if approve:
-            notify.status_changed(current, _reissue_link(current))
+            notify.status_changed(current, personal_token(current))
         else:
             notify.declined(current)
     registration.status = current.status
@@ -749,7 +752,7 @@ def promote(event_id, now: datetime | None = None) -> int:
             registration.status = S.OFFERED
             registration.offer_expires_at = deadline
             registration.save(update_fields=["status", "offer_expires_at"])
-            notify.place_offered(registration, _reissue_link(registration))
+            notify.place_offered(registration, personal_token(registration))
             offered += 1
         if offered:
             _recount(event)
@@ -878,7 +881,12 @@ def purge_personal_data(now: datetime | None = None) -> int:
             registrations.filter(is_guest=True).update(name="", email="", email_digest="")
             # Everyone's answers; needs_letter and letter_issued_at are a visa answer too.
             registrations.update(
-                answers="", letter_name="", needs_letter=False, letter_issued_at=None, purged=True
+                answers="",
+                letter_name="",
+                link_token="",
+                needs_letter=False,
+                letter_issued_at=None,
+                purged=True,
             )
             # Unconfirmed and ended requests carry nothing worth keeping.
             locked.registrations.filter(status__in=[S.UNCONFIRMED, S.EXPIRED, S.DECLINED]).delete()
@@ -909,7 +917,7 @@ def send_reminders(now: datetime | None = None) -> int:
                 .select_related("user")
             )
             for registration in people:
-                notify.reminder(registration, _reissue_link(registration))
+                notify.reminder(registration, personal_token(registration))
                 registration.reminded_at = now
                 registration.save(update_fields=["reminded_at"])
             sent += len(people)

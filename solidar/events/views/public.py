@@ -312,12 +312,9 @@ def registration(request, token):
         if action == "cancel":
             context["done"] = _("Your registration is cancelled.")
         else:
-            # Accepting sends a new personal link by e-mail; this one stops working.
             context["done"] = _(
-                "The place is yours. We sent you an e-mail with the details and your new "
-                "personal link; this one no longer works."
+                "The place is yours. We sent you an e-mail with the details and a calendar file."
             )
-            context["link_replaced"] = True
     return _registration_page(request, context)
 
 
