@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,10 +83,14 @@ def counts(event: Event, index: Sequence[tuple] = ()) -> Counts:
 
 # -- who, sorted and searched ---------------------------------------------------------------
 def index(event: Event) -> list[tuple]:
-    """(pk, name, status, folded name) of everyone who ever registered, by name. One query."""
-    rows = Registration.objects.filter(event=event).order_by().values_list("pk", "name", "status")
+    """(id, name, status, folded name) of everyone who ever registered, by name. One query.
+
+    The id is the primary key as 32 hex digits, read as text: turning 2,000 of them into
+    UUID objects would cost more than the rest of the list."""
+    hex_id = Replace(Cast("pk", output_field=CharField()), Value("-"), Value(""))
+    rows = Registration.objects.filter(event=event).order_by().values_list(hex_id, "name", "status")
     listed = [(pk, name, status, fold(name)) for pk, name, status in rows]
-    listed.sort(key=lambda row: (row[3], str(row[0])))
+    listed.sort(key=lambda row: (row[3], row[0]))
     return listed
 
 
@@ -160,8 +166,9 @@ class Row:
     def need_labels(self) -> list[str]:
         return [str(NEED_LABELS[purpose]) for purpose in self.needs]
 
-    def answer(self, purpose: str) -> str:
-        return "; ".join(a.text for a in self.answers if a.purpose == purpose)
+    def need(self, purpose: str) -> str:
+        """The answer to the question for ``purpose``, when it states a need ("" for a no)."""
+        return "; ".join(a.text for a in self.answers if a.purpose == purpose and a.need)
 
 
 def questions_of(event: Event) -> list[Question]:
@@ -192,11 +199,13 @@ def decode_answers(pk, sealed: str) -> dict:
     return decoded if isinstance(decoded, dict) else {}
 
 
-def rows(event: Event, ids: Sequence, questions: Sequence[Question]) -> list[Row]:
-    """The rows of ``ids``, in that order, answers decrypted. One query."""
+def rows(event: Event, ids: Sequence[str], questions: Sequence[Question]) -> list[Row]:
+    """The rows of ``ids`` (hex, from ``index``), in that order, answers decrypted. One
+    query."""
     zone = event.zone
+    labels = {question.pk: question.label for question in questions}  # (translated fields)
     found = {
-        values["pk"]: values
+        values["pk"].hex: values
         for values in Registration.objects.filter(event=event, pk__in=list(ids))
         .order_by()
         .values(
@@ -212,10 +221,11 @@ def rows(event: Event, ids: Sequence, questions: Sequence[Question]) -> list[Row
         )
     }
     result = []
-    for pk in ids:
-        values = found.get(pk)
+    for hex_id in ids:
+        values = found.get(hex_id)
         if values is None:
             continue
+        pk = values["pk"]
         answers = decode_answers(pk, values["answers"])
         row = Row(
             pk=pk,
@@ -229,7 +239,11 @@ def rows(event: Event, ids: Sequence, questions: Sequence[Question]) -> list[Row
                 else None
             ),
             needs_letter=values["needs_letter"],
-            letter_issued_at=values["letter_issued_at"],
+            letter_issued_at=(
+                timezone.localtime(values["letter_issued_at"], zone)
+                if values["letter_issued_at"]
+                else None
+            ),
         )
         for question in questions:
             value = answers.get(str(question.pk))
@@ -237,7 +251,7 @@ def rows(event: Event, ids: Sequence, questions: Sequence[Question]) -> list[Row
                 continue
             need = _is_need(question, value)
             row.answers.append(
-                Answer(question.label, answer_text(question, value), question.purpose, need)
+                Answer(labels[question.pk], answer_text(question, value), question.purpose, need)
             )
             if need and question.purpose not in row.needs:
                 row.needs.append(question.purpose)

@@ -394,3 +394,29 @@ def test_query_counts_do_not_grow_with_the_list(event_factory, coordinator, koel
     _get(client, url("print_list", event), 10)
     html = _get(client, url("checkin", event) + "?q=person", 9).content.decode()
     assert html.count('value="check_in"') == min(size, 30)
+
+
+# -- the list for the door --------------------------------------------------------------------
+def test_the_printed_list_is_alphabetical_with_the_needs_of_the_day(
+    forum, coordinator, questions, koeln, attendees
+):
+    bed, diet = questions["bed"], questions["diet"]
+    for name, answers in [
+        ("Zoya", {str(bed.pk): "yes"}),
+        ("андрій", {str(diet.pk): "no gluten"}),
+        ("Boris", {str(bed.pk): "no"}),
+    ]:
+        person = UserFactory(display_name=name)
+        MembershipFactory(collective=koeln, user=person)
+        services.register_member(forum, person, answers=answers)
+    attendees(forum, 8)  # 10 places: the last one waits
+    html = client_for(coordinator).get(url("print_list", forum)).content.decode()
+
+    body = html.split("<tbody>", 1)[1]
+    assert body.index("Boris") < body.index("Zoya") < body.index("андрій")
+    assert "Att 7" not in body  # waiting, not registered
+    assert body.count("<tr>") == 10
+    assert "no gluten" in body and "<td>Yes</td>" in body
+    assert "<td>No</td>" not in body  # only the needs
+    assert "print-box" in body
+    assert "10 people registered" in html

@@ -56,10 +56,13 @@ def _status_choices():
 @privileged_view
 def roster(request, slug):
     event = _event(request, slug)
-    listed = participants.index(event)
+    listed = [] if event.purged_at else participants.index(event)
     status = request.GET.get("status", "")
     status = status if status in participants.STATUS_FILTERS else ""
     q = participants.clean_query(request.GET.get("q"))
+    letter_language = request.GET.get("letters")
+    if letter_language not in dict(settings.LANGUAGES):
+        letter_language = get_language()
     context = {
         "event": event,
         "counts": participants.counts(event, listed),
@@ -67,8 +70,7 @@ def roster(request, slug):
         "q": request.GET.get("q", "")[: participants.SEARCH_MAX] if q else "",
         "status_choices": _status_choices(),
         "letter_languages": _letter_languages(),
-        "language": get_language(),
-        "need_labels": participants.NEED_LABELS,
+        "letter_language": letter_language,
     }
     if not event.purged_at:
         ids = participants.select(listed, status=status, q=q)
@@ -79,7 +81,8 @@ def roster(request, slug):
             "rows": participants.rows(event, page.object_list, questions),
             "questions": questions,
             "filtered": bool(status or q),
-            "query_suffix": "&" + urlencode({"status": status, "q": context["q"]}),
+            "query_suffix": "&"
+            + urlencode({"status": status, "q": context["q"], "letters": letter_language}),
             "here": request.get_full_path(),
         }
     return render(request, "events/participants_list.html", context)
@@ -193,7 +196,7 @@ def print_list(request, slug):
         ]
         rows = participants.rows(event, ids, questions)
         for row in rows:
-            row.cells = [row.answer(purpose) for purpose in columns]
+            row.cells = [row.need(purpose) for purpose in columns]
         context["rows"] = rows
         context["columns"] = [participants.NEED_LABELS[purpose] for purpose in columns]
     return render(request, "events/print.html", context)
