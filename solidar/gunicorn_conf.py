@@ -1,8 +1,8 @@
 """gunicorn settings: an access log without addresses, and nothing else that leaks.
 
-The access log keeps time, method, path (without query string), status, size and
-duration. No %(h)s (remote address), no %(q)s (query strings can carry tokens), no
-referrer and no user agent.
+The access log keeps time, method, path (without query string, token-like segments
+masked: see gunicorn_log.py), status, size and duration. No %(h)s (remote address),
+no %(q)s (query strings can carry tokens), no referrer and no user agent.
 """
 
 import os
@@ -16,6 +16,8 @@ graceful_timeout = 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("SOLIDAR_ACCESS_LOG", "-") or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Paths with a secret in them (personal links, feeds, reset keys) are logged masked.
+logger_class = "solidar.gunicorn_log.MaskingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "solidar"

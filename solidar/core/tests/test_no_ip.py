@@ -265,6 +265,9 @@ def migrated_sqlite_file(django_db_setup, django_db_blocker, tmp_path_factory):
     return path
 
 
+PATH_SECRET = "Zq3vR8pLx0AbCdEfGhIjKlMnOpQrStUvWxYz01_-abc"
+
+
 @pytest.mark.slow
 def test_gunicorn_access_log_has_no_address_and_no_query_string(tmp_path, migrated_sqlite_file):
     access_log = tmp_path / "access.log"
@@ -304,6 +307,9 @@ def test_gunicorn_access_log_has_no_address_and_no_query_string(tmp_path, migrat
         assert fetch(f"{base}/en/?token=secret") == 200
         assert fetch(f"{base}/en/accounts/login/?next=/en/account/&token=secret") == 200
         assert fetch(f"{base}/en/no-such-page/?token=secret") == 404
+        # Secrets in paths: a personal registration link and a calendar feed.
+        assert fetch(f"{base}/en/events/r/{PATH_SECRET}/") == 404
+        assert fetch(f"{base}/en/events/feed/{PATH_SECRET}.ics") == 404
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
@@ -313,7 +319,9 @@ def test_gunicorn_access_log_has_no_address_and_no_query_string(tmp_path, migrat
     assert any('"GET /en/accounts/login/" 200' in line for line in lines), log
     assert any('"GET /en/no-such-page/" 404' in line for line in lines), log
     assert "127.0.0.1" not in log
-    assert "secret" not in log
+    assert "secret" not in log.replace("<secret>", "")
     assert "token" not in log
+    assert PATH_SECRET not in log
+    assert '"GET /en/events/r/<secret>/" 404' in log, log
     # gunicorn's own error log (stdout here) must not name the client either.
     assert "secret" not in output.decode(errors="replace")
