@@ -455,7 +455,7 @@ def test_confirming_opens_a_page_and_only_the_button_confirms(
         assert "Confirm my registration" in body(response)
     assert Registration.objects.get(event=forum).status == S.UNCONFIRMED
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     with committed():
         response = outsider.post(url("confirm", token))
     assert response.status_code == 200
@@ -510,7 +510,7 @@ def test_cancelling_by_the_personal_link_frees_the_place_for_the_next(
     page = Client().get(url("registration", token))
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "Cancel my registration" in body(page)
     with committed():
         response = Client().post(url("registration", token), {"action": "cancel"})

@@ -248,7 +248,9 @@ def my_registration(request, slug):
 def _token_page(request, template: str, context: dict, *, status: int = 200):
     response = render(request, template, context, status=status)
     # The address is a secret: not sent on to the online meeting's site, not cached.
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": under that, browsers send "Origin: null" with the
+    # page's own POST (confirm, cancel, accept) and the CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
