@@ -43,7 +43,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from solidar.events import services  # noqa: E402
-from solidar.events.models import Event, Question, Registration  # noqa: E402
+from solidar.events.models import Event, Question, Registration, fold_name  # noqa: E402
 from solidar.network.models import Collective, Membership  # noqa: E402
 
 FORUM_TITLE = "Bench forum of the exiled left"
@@ -170,6 +170,7 @@ def fill_forum(forum: Event, koeln: Collective) -> None:
                 event=forum,
                 user=member,
                 name=member.display_name if member else name_for(i),
+                name_key=fold_name(member.display_name if member else name_for(i)),
                 email=email,
                 email_digest=services.email_digest(email) if email else "",
                 is_guest=member is None,

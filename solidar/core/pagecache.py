@@ -37,6 +37,12 @@ def _generation() -> int:
     return generation
 
 
+def generation() -> int:
+    """The current generation: a key part for fragments that must be forgotten with the
+    cached pages (``{% cache ... generation %}``)."""
+    return _generation()
+
+
 def invalidate() -> None:
     """Forget every cached public page (after a publish, an unpublish, a move, a deletion).
 

@@ -8,6 +8,7 @@ page, e-mail and calendar shows times in that zone.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from solidar.core.fields import EncryptedTextField
 from solidar.network.models import Collective
+
+
+def fold_name(text: str) -> str:
+    """A name as compared and sorted: composed, casefolded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())[:120]
 
 
 class Event(models.Model):
@@ -238,6 +244,9 @@ class Registration(models.Model):
     )
     # The name shown to the organisers (a pseudonym is fine); emptied when purged.
     name = models.CharField(_("name"), max_length=120)
+    # The name as sorted and searched: composed and casefolded here, so that "олена" finds
+    # "Олена" on SQLite too (whose LIKE folds ASCII only). Kept by save().
+    name_key = models.CharField(max_length=120, blank=True, default="", editable=False)
     # Guests only: sealed, and a keyed digest to refuse a second registration.
     email = EncryptedTextField(_("e-mail"))
     email_digest = models.CharField(max_length=64, blank=True, default="")
@@ -285,7 +294,7 @@ class Registration(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["event", "status", "name"], name="registration_roster"),
+            models.Index(fields=["event", "name_key", "id"], name="registration_roster"),
             models.Index(fields=["event", "status", "waiting_since"], name="registration_queue"),
             models.Index(fields=["status", "offer_expires_at"], name="registration_offers"),
         ]
@@ -294,6 +303,13 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

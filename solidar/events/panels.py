@@ -20,12 +20,25 @@ from solidar.network.models import Collective, Membership
 
 HOME_EVENTS = 3
 DASHBOARD_EVENTS = 5
-# Long texts a panel never shows, in every language (modeltranslation's columns too).
-NOT_SHOWN = [
-    f"{name}{suffix}"
-    for name in ("description", "accessibility")
-    for suffix in ("", *(f"_{code}" for code, _name in settings.LANGUAGES))
-] + ["letter_template", "letter_signature"]
+# The columns a panel shows (of some 50, with every language's): fewer to select and
+# convert, a query Django builds several times faster.
+SHOWN = [
+    "slug",
+    "kind",
+    *(f"title_{code}" for code, _name in settings.LANGUAGES),
+    "title",
+    "status",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "address",
+    "city",
+    "online_url",
+    "organiser__slug",
+    *(f"organiser__name_{code}" for code, _name in settings.LANGUAGES),
+    "organiser__name",
+]
 
 
 def home(request) -> dict[str, Any]:
@@ -34,7 +47,7 @@ def home(request) -> dict[str, Any]:
     events = (
         access.upcoming(access.visible_events(AnonymousUser()))
         .filter(status=Event.Status.PUBLISHED)
-        .defer(*NOT_SHOWN)
+        .only(*SHOWN)
     )
     return {"events": list(events[:HOME_EVENTS])}
 
@@ -87,7 +100,7 @@ def dashboard_events(user, limit: int = DASHBOARD_EVENTS) -> list[Event]:
             | Q(status=Event.Status.CANCELLED, my_status__isnull=False)
         )
         .select_related("organiser")
-        .defer(*NOT_SHOWN)
+        .only(*SHOWN)
         .order_by("starts_at", "pk")
     )
     found = list(events[:limit])

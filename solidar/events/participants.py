@@ -1,31 +1,29 @@
 """The organisers' view of who comes: counts, the roster's rows, the search by name, the
 list for the door and the CSV export.
 
-A page costs the same few queries for 1 or 2,000 people: one light query for everybody's
-id, name and status (sorted, searched and counted here), one for the rows shown, one for
-the questions. Sealed columns (answers, e-mail, letter name) are read with ``values()``
-and decrypted here, row by row, only for the rows shown.
+A page costs the same few queries for 1 or 2,000 people: the database sorts, filters and
+pages (on ``name_key``, the casefolded name, indexed with the event), and sealed columns
+(answers, letter name) are decrypted here, only for the rows shown.
 
-The search compares casefolded names in Python, not with ``icontains``: SQLite's LIKE
-folds ASCII letters only, and most names here are Cyrillic ("олена" must find "Олена").
+The search compares casefolded names (``Registration.name_key``), not with ``icontains``:
+SQLite's LIKE folds ASCII letters only, and most names here are Cyrillic ("олена" must find
+"Олена").
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Replace
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from solidar.events.models import Event, Question, Registration
+from solidar.events.models import Event, Question, Registration, fold_name
 
 S = Registration.Status
 P = Question.Purpose
@@ -39,9 +37,7 @@ SEARCH_MAX = 120
 _SEALED = {name: Registration._meta.get_field(name) for name in ("answers", "email", "letter_name")}
 
 
-def fold(text: str) -> str:
-    """A name as compared by the search: composed, casefolded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+fold = fold_name
 
 
 def clean_query(q: object) -> str:
@@ -67,48 +63,58 @@ class Counts:
         return round(100 * self.checked_in / self.registered)
 
 
-def counts(event: Event, index: Sequence[tuple] = ()) -> Counts:
-    """From the event's counters; pending and unconfirmed from ``index`` (see ``index``)."""
-    statuses = [row[2] for row in index]
+def counts(event: Event) -> Counts:
+    """From the event's counters; pending and unconfirmed in one small query."""
+    waiting_for_someone = dict(
+        Registration.objects.filter(event=event, status__in=[S.PENDING, S.UNCONFIRMED])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     return Counts(
         registered=event.registered_count,
         places=event.capacity,
         waiting=event.waiting_count,
         offered=event.offered_count,
-        pending=statuses.count(S.PENDING),
-        unconfirmed=statuses.count(S.UNCONFIRMED),
+        pending=waiting_for_someone.get(S.PENDING, 0),
+        unconfirmed=waiting_for_someone.get(S.UNCONFIRMED, 0),
         checked_in=event.checked_in_count,
     )
 
 
 # -- who, sorted and searched ---------------------------------------------------------------
-def index(event: Event) -> list[tuple]:
-    """(id, name, status, folded name) of everyone who ever registered, by name. One query.
+ROW_FIELDS = (
+    "pk",
+    "name",
+    "is_guest",
+    "status",
+    "created_at",
+    "checked_in_at",
+    "needs_letter",
+    "letter_issued_at",
+)
 
-    The id is the primary key as 32 hex digits, read as text: turning 2,000 of them into
-    UUID objects would cost more than the rest of the list."""
-    hex_id = Replace(Cast("pk", output_field=CharField()), Value("-"), Value(""))
-    rows = Registration.objects.filter(event=event).order_by().values_list(hex_id, "name", "status")
-    listed = [(pk, name, status, fold(name)) for pk, name, status in rows]
-    listed.sort(key=lambda row: (row[3], row[0]))
-    return listed
 
-
-def select(listed: Iterable[tuple], *, status: str = "", q: str = "") -> list:
-    """The ids in ``listed`` with ``status`` ("": every active one, "all": everyone) whose
-    name contains ``q`` (already folded with ``clean_query``)."""
+def matching(event: Event, *, status: str = "", q: str = "", answers: bool = True):
+    """The row values of everyone with ``status`` ("": every active one, "all": everyone)
+    whose name contains ``q`` (already folded with ``clean_query``), by name. A queryset:
+    slice it (a page) or read it whole (the printed list)."""
     if status == "all":
-        wanted = set(S.values)
+        queryset = Registration.objects.filter(event=event)
     elif status in S.values:
-        wanted = {status}
+        queryset = Registration.objects.filter(event=event, status=status)
     else:
-        wanted = set(Registration.ACTIVE)
-    return [row[0] for row in listed if row[2] in wanted and (not q or q in row[3])]
+        queryset = Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
+    if q:
+        queryset = queryset.filter(name_key__contains=q)
+    fields = (*ROW_FIELDS, "answers") if answers else ROW_FIELDS
+    return queryset.order_by("name_key", "pk").values(*fields)
 
 
-def page_of(ids: list, number, *, per_page: int) -> Page:
-    """One page of ``ids``; a missing or bad ``number`` gets a valid page. No query."""
-    return Paginator(ids, per_page).get_page(number)
+def page_of(records, number, *, per_page: int) -> Page:
+    """One page of ``records``; a missing or bad ``number`` gets a valid page. Two queries:
+    the count and the page's rows."""
+    return Paginator(records, per_page).get_page(number)
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -199,34 +205,15 @@ def decode_answers(pk, sealed: str) -> dict:
     return decoded if isinstance(decoded, dict) else {}
 
 
-def rows(event: Event, ids: Sequence[str], questions: Sequence[Question]) -> list[Row]:
-    """The rows of ``ids`` (hex, from ``index``), in that order, answers decrypted. One
-    query."""
+def rows(event: Event, records: Iterable[dict], questions: Sequence[Question]) -> list[Row]:
+    """Rows from ``records`` (from ``matching``), in that order, answers decrypted."""
     zone = event.zone
     labels = {question.pk: question.label for question in questions}  # (translated fields)
-    found = {
-        values["pk"].hex: values
-        for values in Registration.objects.filter(event=event, pk__in=list(ids))
-        .order_by()
-        .values(
-            "pk",
-            "name",
-            "is_guest",
-            "status",
-            "created_at",
-            "checked_in_at",
-            "needs_letter",
-            "letter_issued_at",
-            "answers",
-        )
-    }
+    yes_no = {True: _("Yes"), False: _("No")}  # translated once, not once per answer
     result = []
-    for hex_id in ids:
-        values = found.get(hex_id)
-        if values is None:
-            continue
+    for values in records:
         pk = values["pk"]
-        answers = decode_answers(pk, values["answers"])
+        answers = decode_answers(pk, values["answers"]) if questions else {}
         row = Row(
             pk=pk,
             name=values["name"],
@@ -250,9 +237,8 @@ def rows(event: Event, ids: Sequence[str], questions: Sequence[Question]) -> lis
             if value is None or value == "":
                 continue
             need = _is_need(question, value)
-            row.answers.append(
-                Answer(labels[question.pk], answer_text(question, value), question.purpose, need)
-            )
+            text = yes_no[value] if isinstance(value, bool) else str(value)
+            row.answers.append(Answer(labels[question.pk], text, question.purpose, need))
             if need and question.purpose not in row.needs:
                 row.needs.append(question.purpose)
         result.append(row)
@@ -303,20 +289,23 @@ def export_rows(event: Event) -> list[list[str]]:
         _("Name for the letter"),
         *[question.label for question in questions],
     ]
-    records = Registration.objects.filter(event=event).values(
-        "pk",
-        "name",
-        "is_guest",
-        "email",
-        "language",
-        "status",
-        "created_at",
-        "checked_in_at",
-        "letter_name",
-        "answers",
+    records = (
+        Registration.objects.filter(event=event)
+        .order_by("name_key", "pk")
+        .values(
+            "pk",
+            "name",
+            "is_guest",
+            "email",
+            "language",
+            "status",
+            "created_at",
+            "checked_in_at",
+            "letter_name",
+            "answers",
+        )
     )
     result = [[csv_safe(cell) for cell in header]]
-    body = []
     for values in records:
         pk = values["pk"]
         answers = decode_answers(pk, values["answers"])
@@ -332,7 +321,5 @@ def export_rows(event: Event) -> list[list[str]]:
             _SEALED["letter_name"].decrypt_row(pk, values["letter_name"]) or "",
             *[answer_text(q, answers.get(str(q.pk))) for q in questions],
         ]
-        body.append((fold(values["name"]), str(pk), [csv_safe(cell) for cell in row]))
-    body.sort(key=lambda item: item[:2])
-    result.extend(row for _key, _pk, row in body)
+        result.append([csv_safe(cell) for cell in row])
     return result

@@ -878,7 +878,9 @@ def purge_personal_data(now: datetime | None = None) -> int:
             locked = _lock(event)
             _recount(locked)
             registrations = locked.registrations.filter(purged=False)
-            registrations.filter(is_guest=True).update(name="", email="", email_digest="")
+            registrations.filter(is_guest=True).update(
+                name="", name_key="", email="", email_digest=""
+            )
             # Everyone's answers; needs_letter and letter_issued_at are a visa answer too.
             registrations.update(
                 answers="",

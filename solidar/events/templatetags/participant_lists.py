@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from solidar.core.templatetags.dates import day
 from solidar.events.models import Registration
+from solidar.events.participants import NEED_LABELS
 
 register = template.Library()
 _PLACEHOLDER = str(uuid.UUID(int=0))
@@ -39,37 +40,39 @@ def _answers(row) -> str:
 
 @register.simple_tag(takes_context=True)
 def participant_rows(context, rows, event, here: str, letter_language: str) -> SafeString:
+    # Every string as a literal in its own _() call: xgettext finds no others (not those
+    # inside f-strings, nor a variable passed to _()).
     label = {
-        key: escape(_(text))
-        for key, text in (
-            ("name", "Name"),
-            ("status", "Status"),
-            ("registered", "Registered"),
-            ("answers", "Answers"),
-            ("letter", "Letter"),
-            ("actions", "Actions"),
-        )
+        "name": escape(_("Name")),
+        "status": escape(_("Status")),
+        "registered": escape(_("Registered")),
+        "answers": escape(_("Answers")),
+        "letter": escape(_("Letter")),
+        "actions": escape(_("Actions")),
     }
-    guest = f'<span class="badge">{escape(_("guest"))}</span>'
-    member = f'<span class="badge">{escape(_("member"))}</span>'
+    guest_text, member_text = escape(_("guest")), escape(_("member"))
+    guest = f'<span class="badge">{guest_text}</span>'
+    member = f'<span class="badge">{member_text}</span>'
     statuses = {value: escape(str(text)) for value, text in Registration.Status.choices}
     checked_in = _("checked in %(time)s")
     issued = _("issued %(day)s")
     asked = escape(_("asked for"))
+    approve, decline = escape(_("Approve")), escape(_("Decline"))
+    undo, check = escape(_("Undo check-in")), escape(_("Check in"))
     buttons = {
         "pending": (
             '<button type="submit" name="action" value="approve" '
-            f'class="btn btn--small btn--primary">{escape(_("Approve"))}</button>'
+            f'class="btn btn--small btn--primary">{approve}</button>'
             '<button type="submit" name="action" value="decline" '
-            f'class="btn btn--small btn--danger">{escape(_("Decline"))}</button>'
+            f'class="btn btn--small btn--danger">{decline}</button>'
         ),
         "in": (
             '<button type="submit" name="action" value="undo_check_in" '
-            f'class="btn btn--small">{escape(_("Undo check-in"))}</button>'
+            f'class="btn btn--small">{undo}</button>'
         ),
         "out": (
             '<button type="submit" name="action" value="check_in" '
-            f'class="btn btn--small">{escape(_("Check in"))}</button>'
+            f'class="btn btn--small">{check}</button>'
         ),
     }
     hidden = (
@@ -80,12 +83,14 @@ def participant_rows(context, rows, event, here: str, letter_language: str) -> S
     action = reverse("events:participant_action", args=[event.slug, _PLACEHOLDER])
     letter = reverse("events:letter", args=[event.slug, _PLACEHOLDER])
     letter_text = escape(_("Letter (PDF)"))
+    need_badges = {
+        purpose: f' <span class="badge badge--warning">{escape(str(text))}</span>'
+        for purpose, text in NEED_LABELS.items()
+    }
     out = []
     for row in rows:
         pk = str(row.pk)
-        needs = "".join(
-            f' <span class="badge badge--warning">{escape(need)}</span>' for need in row.need_labels
-        )
+        needs = "".join(need_badges[purpose] for purpose in row.needs)
         status = statuses.get(row.status, escape(row.status))
         if row.checked_in_at:
             time = escape(checked_in % {"time": row.checked_in_time})

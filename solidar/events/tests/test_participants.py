@@ -387,11 +387,12 @@ def test_query_counts_do_not_grow_with_the_list(event_factory, coordinator, koel
     client = client_for(coordinator)
     client.get(url("participants", event))  # the session's first use
 
-    # Session, user, permissions (2), memberships, MFA, event; then the page's own:
-    # everyone's names, the questions, the rows shown.
-    html = _get(client, url("participants", event), 10).content.decode()
+    # Session, user, permissions (2), memberships, MFA, event; then the page's own: the
+    # pending and unconfirmed counts, the questions, the count and the rows of the page.
+    html = _get(client, url("participants", event), 11).content.decode()
     assert html.count("vegan") == size and html.count("Letter (PDF)") == size
-    _get(client, url("print_list", event), 10)
+    # The printed list: questions and all rows (no count); check-in: the count and 30 rows.
+    _get(client, url("print_list", event), 9)
     html = _get(client, url("checkin", event) + "?q=person", 9).content.decode()
     assert html.count('value="check_in"') == min(size, 30)
 

@@ -56,7 +56,6 @@ def _status_choices():
 @privileged_view
 def roster(request, slug):
     event = _event(request, slug)
-    listed = [] if event.purged_at else participants.index(event)
     status = request.GET.get("status", "")
     status = status if status in participants.STATUS_FILTERS else ""
     q = participants.clean_query(request.GET.get("q"))
@@ -65,7 +64,7 @@ def roster(request, slug):
         letter_language = get_language()
     context = {
         "event": event,
-        "counts": participants.counts(event, listed),
+        "counts": participants.counts(event),
         "status": status,
         "q": request.GET.get("q", "")[: participants.SEARCH_MAX] if q else "",
         "status_choices": _status_choices(),
@@ -73,8 +72,8 @@ def roster(request, slug):
         "letter_language": letter_language,
     }
     if not event.purged_at:
-        ids = participants.select(listed, status=status, q=q)
-        page = participants.page_of(ids, request.GET.get("page"), per_page=PER_PAGE)
+        records = participants.matching(event, status=status, q=q)
+        page = participants.page_of(records, request.GET.get("page"), per_page=PER_PAGE)
         questions = participants.questions_of(event)
         context |= {
             "page": page,
@@ -170,10 +169,9 @@ def checkin(request, slug):
     q = participants.clean_query(raw)
     context = {"event": event, "q": raw.strip() if q else "", "searched": bool(q)}
     if q and not event.purged_at:
-        listed = participants.index(event)
-        ids = participants.select(listed, q=q)
-        context["more"] = max(len(ids) - CHECKIN_RESULTS, 0)
-        context["results"] = participants.rows(event, ids[:CHECKIN_RESULTS], ())
+        matching = participants.matching(event, q=q, answers=False)
+        context["more"] = max(matching.count() - CHECKIN_RESULTS, 0)
+        context["results"] = participants.rows(event, matching[:CHECKIN_RESULTS], ())
         context["here"] = request.get_full_path()
     return render(request, "events/checkin.html", context)
 
@@ -184,8 +182,6 @@ def print_list(request, slug):
     event = _event(request, slug)
     context = {"event": event}
     if not event.purged_at:
-        listed = participants.index(event)
-        ids = participants.select(listed, status=S.REGISTERED)
         questions = [
             q for q in participants.questions_of(event) if q.purpose in participants.ON_THE_DAY
         ]
@@ -194,7 +190,11 @@ def print_list(request, slug):
             for purpose in participants.ON_THE_DAY
             if any(q.purpose == purpose for q in questions)
         ]
-        rows = participants.rows(event, ids, questions)
+        rows = participants.rows(
+            event,
+            participants.matching(event, status=S.REGISTERED, answers=bool(questions)),
+            questions,
+        )
         for row in rows:
             row.cells = [row.need(purpose) for purpose in columns]
         context["rows"] = rows

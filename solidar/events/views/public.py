@@ -9,6 +9,7 @@ whether an address is registered already (THREATS: who goes to an event).
 
 from __future__ import annotations
 
+import functools
 from itertools import groupby
 
 from allauth.core.internal import ratelimit
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from solidar.core import pagecache
 from solidar.core.pagecache import cache_for_anonymous
 from solidar.events import access, services
 from solidar.events.forms import RegistrationForm
@@ -118,7 +120,10 @@ def _detail_page(request, event: Event, *, status: int = 200, error: str | None 
         "organises": organises,
         "show_online_link": bool(event.online_url)
         and (organises or (registration is not None and registration.is_registered)),
-        "programme": _programme(event),
+        # Read (and rendered) only when the page's cached fragment is missing: the
+        # programme is the same for everyone reading in a language, until the next change.
+        "programme": functools.cache(lambda: _programme(event)),
+        "fragment_version": pagecache.generation(),
         "refusal": services.registration_refusal(event),
         "can_register": user.has_perm("events.register", event),
         "can_register_as_guest": user.has_perm("events.register_as_guest", event),

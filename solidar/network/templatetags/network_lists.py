@@ -28,12 +28,13 @@ KIND_LABELS = dict(SharedContact.Kind.choices)
 
 @register.simple_tag
 def member_rows(memberships) -> SafeString:
-    name, role, since, contact = (
-        escape(_(label)) for label in ("Name", "Role", "Member since", "Contact")
-    )
-    coordinator = f'<span class="badge badge--accent">{escape(_("coordinator"))}</span>'
+    # Literal strings in their own _() calls, where xgettext finds them.
+    name, role = escape(_("Name")), escape(_("Role"))
+    since, contact = escape(_("Member since")), escape(_("Contact"))
+    coordinator_text, suspended_text = escape(_("coordinator")), escape(_("suspended"))
+    coordinator = f'<span class="badge badge--accent">{coordinator_text}</span>'
     member = escape(_("member"))
-    suspended = f' <span class="badge badge--warning">{escape(_("suspended"))}</span>'
+    suspended = f' <span class="badge badge--warning">{suspended_text}</span>'
     kinds = {kind: escape(str(label)) for kind, label in KIND_LABELS.items()}
     no_contact = '<span class="muted">—</span>'
     rows = []
