@@ -5,14 +5,16 @@ upcoming events on their dashboard. One query each.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone, translation
 
-from solidar.core import panels
+from solidar.core import pagecache, panels
 from solidar.events import access
 from solidar.events.models import Event, EventInvitation, Registration
 from solidar.network import rules as network_rules
@@ -20,6 +22,10 @@ from solidar.network.models import Collective, Membership
 
 HOME_EVENTS = 3
 DASHBOARD_EVENTS = 5
+# The audience kept per membership set: enough upcoming events to fill a dashboard after
+# dropping cancelled ones; kept until any event changes, or five minutes.
+AUDIENCE_KEPT = 50
+AUDIENCE_SECONDS = 300
 # The columns a panel shows (of some 50, with every language's): fewer to select and
 # convert, a query Django builds several times faster.
 SHOWN = [
@@ -52,30 +58,28 @@ def home(request) -> dict[str, Any]:
     return {"events": list(events[:HOME_EVENTS])}
 
 
-def dashboard_events(user, limit: int = DASHBOARD_EVENTS) -> list[Event]:
-    """``user``'s next events: those of their cells and groups and of the network as a
-    whole that they may see, and any other they registered for; each with ``my_status``
-    (the status of their active registration, or None).
-
-    The same audience as ``access.visible_events`` (public, members of the organiser,
-    invited, coordinators), but built from the request's memberships without asking
-    whether the user is a network organiser: a network organiser's dashboard shows their
-    own events too, not every event of the network. One query.
-    """
-    memberships = network_rules.current_memberships(user)
-    active = [cid for cid, m in memberships.items() if m.status == Membership.Status.ACTIVE]
-    coordinated = [
-        cid
-        for cid, m in memberships.items()
-        if m.is_coordinator and m.status == Membership.Status.ACTIVE
-    ]
-    mine = Registration.objects.filter(
-        user_id=user.pk, status__in=Registration.ACTIVE, event_id=OuterRef("pk")
+def _audience(user, active: list[int], coordinated: list[int]) -> list[Event]:
+    """The upcoming events of ``user``'s collectives and of the network that they may see
+    (published or cancelled), by start. Built once per language, membership set and change
+    to any event (the page cache's generation), then kept: the query is simple to run and
+    costly to build (translated columns, subqueries)."""
+    key = (
+        "events:dashboard:"
+        + hashlib.sha256(
+            repr(
+                (
+                    pagecache.generation(),
+                    translation.get_language(),
+                    sorted(active),
+                    sorted(coordinated),
+                    user.pk if coordinated or active else 0,
+                )
+            ).encode()
+        ).hexdigest()
     )
-    registered = Registration.objects.filter(
-        user_id=user.pk, status__in=Registration.ACTIVE
-    ).values("event_id")
-
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     may_see = (
         Q(visibility=Event.Visibility.PUBLIC)
         & (Q(organiser__isnull=True) | Q(organiser__visibility=Collective.Visibility.PUBLIC))
@@ -88,26 +92,67 @@ def dashboard_events(user, limit: int = DASHBOARD_EVENTS) -> list[Event]:
     )
     if active:
         may_see |= Q(visibility=Event.Visibility.MEMBERS, organiser__isnull=True)
-    concerns_me = Q(organiser_id__in=active) | Q(organiser__isnull=True) | Q(pk__in=registered)
-
-    events = (
+    events = list(
         Event.objects.filter(ends_at__gt=timezone.now())
-        .filter(may_see & concerns_me)
-        .annotate(my_status=Subquery(mine.values("status")[:1]))
-        # A cancelled event stays on the dashboards of the people registered for it.
-        .filter(
-            Q(status=Event.Status.PUBLISHED)
-            | Q(status=Event.Status.CANCELLED, my_status__isnull=False)
-        )
+        .exclude(status=Event.Status.DRAFT)
+        .filter(may_see & (Q(organiser_id__in=active) | Q(organiser__isnull=True)))
         .select_related("organiser")
         .only(*SHOWN)
-        .order_by("starts_at", "pk")
+        .order_by("starts_at", "pk")[:AUDIENCE_KEPT]
     )
-    found = list(events[:limit])
-    for event in found:
+    cache.set(key, events, AUDIENCE_SECONDS)
+    return events
+
+
+def dashboard_events(user, limit: int = DASHBOARD_EVENTS) -> list[Event]:
+    """``user``'s next events: those of their cells and groups and of the network as a
+    whole that they may see, and any other they registered for; each with ``my_status``
+    (the status of their active registration, or None). A cancelled event stays only for
+    the people registered for it.
+
+    The same audience as ``access.visible_events`` (public, members of the organiser,
+    invited, coordinators), but built from the request's memberships without asking
+    whether the user is a network organiser: a network organiser's dashboard shows their
+    own events too, not every event of the network. One small query for the person's own
+    registrations (always current); the audience comes from the cache (``_audience``), and
+    events of other collectives they registered for cost one query more.
+    """
+    memberships = network_rules.current_memberships(user)
+    active = [cid for cid, m in memberships.items() if m.status == Membership.Status.ACTIVE]
+    coordinated = [
+        cid
+        for cid, m in memberships.items()
+        if m.is_coordinator and m.status == Membership.Status.ACTIVE
+    ]
+    mine = dict(
+        Registration.objects.filter(user_id=user.pk, status__in=Registration.ACTIVE)
+        .order_by()
+        .values_list("event_id", "status")
+    )
+    now = timezone.now()
+    events = {event.pk: event for event in _audience(user, active, coordinated)}
+    elsewhere = [pk for pk in mine if pk not in events]
+    if elsewhere:
+        for event in (
+            access.visible_events(user)
+            .filter(pk__in=elsewhere, ends_at__gt=now)
+            .select_related("organiser")
+            .only(*SHOWN)
+        ):
+            events[event.pk] = event
+    found = []
+    for event in sorted(events.values(), key=lambda e: (e.starts_at, str(e.pk))):
+        if event.ends_at <= now:
+            continue
+        event.my_status = mine.get(event.pk)
+        if event.is_cancelled and event.my_status is None:
+            continue
         event.my_status_label = (
             Registration.Status(event.my_status).label if event.my_status else None
         )
+        found.append(event)
+        if len(found) == limit:
+            break
     return found
 
 

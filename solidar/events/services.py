@@ -863,6 +863,7 @@ def invite_member(event: Event, user: User, *, by: User | None) -> EventInvitati
             event=event, user=user, defaults={"created_by": by}
         )
         audit.record(by, "events.member_invited", event, user=user.pk)
+        _changed()  # the invited member's dashboard shows it from the next request
     return invitation
 
 

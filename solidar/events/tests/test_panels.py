@@ -250,7 +250,7 @@ def test_dashboard_of_someone_in_no_cell_shows_public_network_events_only(db, ev
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_dashboard_panel_is_one_query(member, koeln, event_factory, size):
+def test_dashboard_panel_queries_do_not_grow(member, koeln, event_factory, size):
     for n in range(size):
         event = event_factory(
             title=f"Meeting {n}", starts_at=in_days(3 + n), ends_at=in_days(4 + n)
@@ -260,11 +260,27 @@ def test_dashboard_panel_is_one_query(member, koeln, event_factory, size):
     member = type(member).objects.get(pk=member.pk)
     network_rules.current_memberships(member)  # loaded by the dashboard view already
 
-    with assert_max_queries(1, exact=True):
+    # The person's own registrations, and the audience of their collectives (then kept).
+    with assert_max_queries(2, exact=True):
         context = panels.dashboard(request_for(member))
         [(e.title, e.organiser.name, e.my_status_label) for e in context["events"]]
-
     assert len(context["events"]) == min(size, panels.DASHBOARD_EVENTS)
+    # Later: only the registrations, always read fresh.
+    with assert_max_queries(1, exact=True):
+        again = panels.dashboard(request_for(member))
+        [(e.title, e.organiser.name, e.my_status_label) for e in again["events"]]
+    assert [e.pk for e in again["events"]] == [e.pk for e in context["events"]]
+    assert [e.my_status for e in again["events"]] == [e.my_status for e in context["events"]]
+
+
+def test_dashboard_panel_shows_a_new_registration_at_once(member, koeln, event_factory, committed):
+    event = event_factory(title="Reading circle", starts_at=in_days(3), ends_at=in_days(4))
+    member = type(member).objects.get(pk=member.pk)
+    before = panels.dashboard(request_for(member))["events"]
+    assert [e.my_status for e in before] == [None]
+    services.register_member(event, member)
+    after = panels.dashboard(request_for(member))["events"]
+    assert [e.my_status for e in after] == ["registered"]
 
 
 def test_no_dashboard_panel_for_anonymous():
