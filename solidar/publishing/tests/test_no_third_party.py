@@ -203,7 +203,12 @@ def crawl(client, start: list[str], *, limit: int = LIMIT) -> Crawl:
             for href in reader.page.links:
                 follow(path, href)
         else:
-            # Feeds, the sitemap, robots.txt: every address in them must be ours.
+            if kind == "text/calendar":
+                # Unfold the long lines (RFC 5545: CRLF and a space), and leave out PRODID,
+                # a product name ("-//Solidar//Events//EN") in the shape of an address.
+                body = re.sub(r"\r\n[ \t]", "", body)
+                body = re.sub(r"(?m)^PRODID:.*$", "", body)
+            # Feeds, calendars, the sitemap, robots.txt: every address in them must be ours.
             urls = addresses_in(body)
             found = [f"an address of another origin: {u}" for u in urls if not is_own(u, origins)]
             for url in urls:
