@@ -13,6 +13,7 @@ SQLite's LIKE folds ASCII letters only, and most names here are Cyrillic ("ол�
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +42,10 @@ fold = fold_name
 
 
 def clean_query(q: object) -> str:
-    return fold(str(q or ""))[:SEARCH_MAX]
+    """The search as typed, folded like the names; control characters (a NUL byte, which
+    PostgreSQL refuses in a text parameter) dropped."""
+    text = "".join(c for c in str(q or "") if unicodedata.category(c) != "Cc")
+    return fold(text)[:SEARCH_MAX]
 
 
 # -- counts -------------------------------------------------------------------------------

@@ -915,7 +915,7 @@ def send_reminders(now: datetime | None = None) -> int:
     for event in due:
         with transaction.atomic():
             people = list(
-                event.registrations.select_for_update()
+                event.registrations.select_for_update(of=("self",))
                 .filter(status=S.REGISTERED, reminded_at__isnull=True)
                 .select_related("user")
             )
