@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
@@ -151,5 +151,4 @@ def feed(events: Iterable[Event], *, name: str, registered_ids: Iterable = ()) -
 
 
 def feed_name(label: str) -> str:
-    with translation.override(translation.get_language()):
-        return f"{settings.SOLIDAR_SITE_NAME}: {label}"
+    return f"{settings.SOLIDAR_SITE_NAME}: {label}"

@@ -91,18 +91,6 @@ def is_invited(user, event) -> bool:
 
 
 @rules.predicate
-def is_registered_for(user, event) -> bool:
-    """Has an active registration (so an invitation-only event stays visible to them)."""
-    if event is None or not getattr(user, "is_authenticated", False):
-        return False
-    from solidar.events.models import Registration
-
-    return Registration.objects.filter(
-        event_id=event.pk, user_id=user.pk, status__in=Registration.ACTIVE
-    ).exists()
-
-
-@rules.predicate
 def takes_registrations(user, event) -> bool:
     from solidar.events import services
 

@@ -18,12 +18,11 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
@@ -70,10 +69,6 @@ def digest(token: str, purpose: str) -> str:
 
 def email_digest(email: str) -> str:
     return digest(email.strip().lower(), "email")
-
-
-def _site_link(path: str) -> str:
-    return settings.SOLIDAR_SITE_URL + path
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -966,11 +961,3 @@ def user_for_calendar_token(token: str) -> User | None:
     if feed is None or not feed.user.is_active:
         return None
     return feed.user
-
-
-def registration_link(token: str) -> str:
-    return _site_link(reverse("events:registration", args=[token]))
-
-
-def local(value: datetime, zone: str) -> datetime:
-    return timezone.localtime(value, ZoneInfo(zone))
