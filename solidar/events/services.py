@@ -853,10 +853,15 @@ def update_letter_template(event: Event, *, by: User | None, template: str, sign
 
 # -- invitations -------------------------------------------------------------------------------
 def invite_member(event: Event, user: User, *, by: User | None) -> EventInvitation:
+    """Invite a member to an invitation-only event (once)."""
+    if event.visibility != Event.Visibility.INVITATION:
+        raise EventError(_("Only an invitation-only event takes invitations."))
     with transaction.atomic():
-        invitation, _created = EventInvitation.objects.get_or_create(
+        invitation, created = EventInvitation.objects.get_or_create(
             event=event, user=user, defaults={"created_by": by}
         )
+        if not created:
+            raise EventError(_("%(name)s is invited already.") % {"name": user})
         audit.record(by, "events.member_invited", event, user=user.pk)
         _changed()  # the invited member's dashboard shows it from the next request
     return invitation

@@ -141,3 +141,15 @@ def test_a_guest_cannot_confirm_once_the_event_is_for_members_only(
         services.confirm_guest(token)
     registration.refresh_from_db()
     assert registration.status == S.UNCONFIRMED
+
+
+def test_invitations_only_for_invitation_only_events_and_once(
+    forum, invited_event, other_member, coordinator
+):
+    with pytest.raises(EventError):
+        services.invite_member(forum, other_member, by=coordinator)
+    services.invite_member(invited_event, other_member, by=coordinator)
+    with pytest.raises(EventError):
+        services.invite_member(invited_event, other_member, by=coordinator)
+    assert invited_event.invitations.count() == 1
+    assert not forum.invitations.exists()

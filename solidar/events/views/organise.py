@@ -338,10 +338,11 @@ def invitations(request, slug):
             status = 409
         elif form.is_valid():
             person = form.cleaned_data["who"]
-            if event.invitations.filter(user=person).exists():
-                form.add_error("who", _("%(name)s is invited already.") % {"name": person})
-            else:
+            try:
                 services.invite_member(event, person, by=request.user)
+            except EventError as refusal:
+                form.add_error("who", refusal.message)
+            else:
                 messages.success(request, _("%(name)s is invited.") % {"name": person})
                 return redirect("events:invitations", slug=event.slug)
     context = {
