@@ -98,19 +98,23 @@ def encrypt(plaintext: str, *, table: str, row: str, field: str) -> str:
     return f"{PREFIX}${ring.current_id}${token}"
 
 
-def key_id_of(ciphertext: str) -> str:
+def _parts(ciphertext: str) -> tuple[str, str]:
+    """(key id, token) of a Solidar ciphertext."""
     parts = ciphertext.split("$")
     if len(parts) != 3 or parts[0] != PREFIX:
         raise DecryptionError("not a Solidar ciphertext")
-    return parts[1]
+    return parts[1], parts[2]
+
+
+def key_id_of(ciphertext: str) -> str:
+    return _parts(ciphertext)[0]
 
 
 def decrypt(ciphertext: str, *, table: str, row: str, field: str) -> str:
-    key_id = key_id_of(ciphertext)
+    key_id, token = _parts(ciphertext)
     cipher = key_ring().ciphers.get(key_id)
     if cipher is None:
         raise DecryptionError(f"key {key_id!r} is not in SOLIDAR_DATA_KEYS")
-    token = ciphertext.split("$")[2]
     try:
         blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         plaintext = cipher.decrypt(blob[:12], blob[12:], associated_data(table, row, field))

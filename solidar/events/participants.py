@@ -66,6 +66,20 @@ class Counts:
             return None
         return round(100 * self.checked_in / self.registered)
 
+    def with_status(self, status: str) -> int | None:
+        """How many have ``status`` ("": every active one), when the counters tell; None
+        for the statuses they do not count (cancelled, declined, expired, "all")."""
+        known = {
+            S.REGISTERED: self.registered,
+            S.WAITING: self.waiting,
+            S.OFFERED: self.offered,
+            S.PENDING: self.pending,
+            S.UNCONFIRMED: self.unconfirmed,
+        }
+        if not status:
+            return sum(known.values())
+        return known.get(status)
+
 
 def counts(event: Event) -> Counts:
     """From the event's counters; pending and unconfirmed in one small query."""
@@ -115,10 +129,13 @@ def matching(event: Event, *, status: str = "", q: str = "", answers: bool = Tru
     return queryset.order_by("name_key", "pk").values(*fields)
 
 
-def page_of(records, number, *, per_page: int) -> Page:
+def page_of(records, number, *, per_page: int, count: int | None = None) -> Page:
     """One page of ``records``; a missing or bad ``number`` gets a valid page. Two queries:
-    the count and the page's rows."""
-    return Paginator(records, per_page).get_page(number)
+    the count and the page's rows; one when the ``count`` is known (from ``Counts``)."""
+    paginator = Paginator(records, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not asked of the database
+    return paginator.get_page(number)
 
 
 # -- rows ---------------------------------------------------------------------------------

@@ -62,9 +62,10 @@ def roster(request, slug):
     letter_language = request.GET.get("letters")
     if letter_language not in dict(settings.LANGUAGES):
         letter_language = get_language()
+    counts = participants.counts(event)
     context = {
         "event": event,
-        "counts": participants.counts(event),
+        "counts": counts,
         "status": status,
         "q": request.GET.get("q", "")[: participants.SEARCH_MAX] if q else "",
         "status_choices": _status_choices(),
@@ -73,7 +74,12 @@ def roster(request, slug):
     }
     if not event.purged_at:
         records = participants.matching(event, status=status, q=q)
-        page = participants.page_of(records, request.GET.get("page"), per_page=PER_PAGE)
+        page = participants.page_of(
+            records,
+            request.GET.get("page"),
+            per_page=PER_PAGE,
+            count=None if q else counts.with_status(status),
+        )
         questions = participants.questions_of(event)
         context |= {
             "page": page,
