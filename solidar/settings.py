@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "solidar.network",
     "solidar.publishing",
     "solidar.events",
+    "solidar.newsletter",
     "modeltranslation",  # before django.contrib.admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
@@ -425,11 +426,35 @@ SOLIDAR_PERIODIC_JOBS = {
     "expire_event_offers": ("solidar.events.tasks.expire_offers", timedelta(minutes=5)),
     "send_event_reminders": ("solidar.events.tasks.send_reminders", timedelta(hours=1)),
     "purge_event_data": ("solidar.events.tasks.purge_personal_data", timedelta(hours=6)),
+    "purge_unconfirmed_subscriptions": (
+        "solidar.newsletter.tasks.purge_unconfirmed",
+        timedelta(hours=1),
+    ),
 }
 # Events: guests' personal data (and everyone's answers) are deleted this many days after
 # an event ends, keeping only the counts; reminders go out this many hours before.
 SOLIDAR_EVENT_RETENTION_DAYS = env.int("SOLIDAR_EVENT_RETENTION_DAYS", 30, minimum=1)
 SOLIDAR_EVENT_REMINDER_HOURS = env.int("SOLIDAR_EVENT_REMINDER_HOURS", 24, minimum=1)
+
+# --- Newsletter -----------------------------------------------------------------------------
+# Sign-ups not confirmed within this many days are deleted (and their link stops working).
+SOLIDAR_NEWSLETTER_CONFIRM_DAYS = env.int("SOLIDAR_NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)
+SOLIDAR_NEWSLETTER_FROM = env.str("SOLIDAR_NEWSLETTER_FROM", DEFAULT_FROM_EMAIL)
+# The sending engine (solidar/newsletter/engine.py, its own process: manage.py
+# send_newsletters): parallel SMTP connections, messages per second in all (0: as fast as
+# the server takes them), recipients claimed at a time, and how often a 4xx answer is
+# retried (with growing pauses) before the delivery counts as failed.
+SOLIDAR_NEWSLETTER_CONNECTIONS = env.int("SOLIDAR_NEWSLETTER_CONNECTIONS", 2, minimum=1)
+SOLIDAR_NEWSLETTER_RATE = env.int("SOLIDAR_NEWSLETTER_RATE", 0, minimum=0)
+SOLIDAR_NEWSLETTER_BATCH = env.int("SOLIDAR_NEWSLETTER_BATCH", 100, minimum=1)
+SOLIDAR_NEWSLETTER_MAX_ATTEMPTS = env.int("SOLIDAR_NEWSLETTER_MAX_ATTEMPTS", 8, minimum=1)
+# Soft bounces (mailbox full, server busy) stop delivery to an address after this many.
+SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT = env.int(
+    "SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT", 3, minimum=1
+)
+# The inbound bounce webhook (django-anymail): HTTP basic auth "user:password" the e-mail
+# service is configured with. Without it the webhook answers 404.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("SOLIDAR_BOUNCE_WEBHOOK_SECRET") or None}
 
 # --- Logging: never an IP address, never a request body -------------------------------------
 LOGGING = {

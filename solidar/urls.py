@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from solidar.accounts import views as account_views
 from solidar.core import views as core_views
+from solidar.newsletter.views import bounces as newsletter_bounces
+from solidar.newsletter.views import public as newsletter_public
 from solidar.publishing import media
 from solidar.publishing import urls as publishing_urls
 from solidar.publishing import views as publishing_views
@@ -23,6 +25,8 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", publishing_views.sitemap_xml, name="sitemap_xml"),
     path("media/images/<str:name>", media.serve_rendition, name="media_rendition"),
+    *newsletter_public.root_patterns,  # the RFC 8058 one-click unsubscribe POST
+    *newsletter_bounces.root_patterns,  # the bounce webhook of the e-mail service
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
 ]
@@ -32,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("accounts/sessions/", account_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("solidar.accounts.urls")),
+    path("newsletter/", include("solidar.newsletter.urls")),
     path("", include("solidar.events.urls")),  # before the network's: its calendar.ics
     path("", include("solidar.network.urls")),
     path("", include("solidar.publishing.urls")),
