@@ -469,8 +469,11 @@ def check_targets(targets: list[Target]) -> bool:
     return all(t.met for t in targets)
 
 
-def save_results(name: str, results: dict[str, Result], targets: list[Target]) -> Path:
-    """Keep the numbers in bench/results/ (git-ignored) to compare runs."""
+def save_results(
+    name: str, results: dict[str, Result], targets: list[Target], extra: dict | None = None
+) -> Path:
+    """Keep the numbers in bench/results/ (git-ignored) to compare runs; ``extra``: other
+    numbers of the benchmark (JSON-serialisable), kept under "extra"."""
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     data = {
@@ -478,6 +481,8 @@ def save_results(name: str, results: dict[str, Result], targets: list[Target]) -
         "results": [vars(r) for r in results.values()],
         "targets": [{**vars(t), "met": t.met} for t in targets],
     }
+    if extra:
+        data["extra"] = extra
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return path
 
