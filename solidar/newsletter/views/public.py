@@ -61,7 +61,14 @@ class ListsField(forms.ModelMultipleChoiceField):
 
 
 class SubscribeForm(forms.Form):
-    email = forms.CharField(label=gettext_lazy("E-mail address"), max_length=320)
+    email = forms.CharField(
+        label=gettext_lazy("E-mail address"),
+        max_length=320,
+        error_messages={
+            "required": gettext_lazy("Please give a valid e-mail address."),
+            "max_length": gettext_lazy("Please give a valid e-mail address."),
+        },
+    )
     lists = ListsField(services.public_lists(), label=gettext_lazy("Newsletters"))
     consent = forms.BooleanField(
         error_messages={"required": gettext_lazy("Please agree, or we cannot send anything.")}
@@ -272,6 +279,10 @@ def one_click(request, token):
     List-Unsubscribe address. No page, no cookie, no redirect."""
     target = links.unsubscribe_target(token)
     if target is None:
+        # The language middleware answers a 404 outside the language prefix with a redirect
+        # to the prefixed path when that resolves (the page tree takes every path): judged
+        # against this module's patterns instead, the 404 stays a 404.
+        request.urlconf = __name__
         return HttpResponse(
             "This link does not work.\n", status=404, content_type="text/plain; charset=utf-8"
         )
