@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import email
+import email.policy
 import logging
 import socket
 import threading
@@ -121,8 +122,9 @@ class Received:
     message_id: str
     raw: bytes
 
-    def parsed(self) -> email.message.Message:
-        return email.message_from_bytes(self.raw)
+    def parsed(self) -> email.message.EmailMessage:
+        """The message with its headers decoded (``email.policy.default``)."""
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
 
 
 @dataclass
