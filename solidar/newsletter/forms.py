@@ -56,8 +56,27 @@ class VariantForm(forms.Form):
     )
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Choices by integer id: anything else (a number too large for the database too) is
+    an invalid choice before any query."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                number = -1
+            if not 0 < number < 2**31:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(item)[:20]},
+                )
+        return super()._check_values(value)
+
+
 class RecipientsForm(forms.Form):
-    lists = forms.ModelMultipleChoiceField(
+    lists = IdsField(
         label=_("Lists"),
         queryset=MailingList.objects.none(),
         required=False,
@@ -70,7 +89,7 @@ class RecipientsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Readers of a list get the version in the list's language."),
     )
-    collectives = forms.ModelMultipleChoiceField(
+    collectives = IdsField(
         label=_("Only members of these cells or working groups (optional)"),
         queryset=MailingList.objects.none(),
         required=False,
@@ -187,7 +206,14 @@ class ListForm(TranslatedFieldsMixin, forms.Form):
         help_text=_("Lists that are not public are only for members, from their profile."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=0)
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=10_000,
+        initial=0,
+        required=False,
+        help_text=_("Lists with a smaller number come first."),
+    )
 
     def __init__(self, *args, mailing_list: MailingList | None = None, **kwargs):
         if mailing_list is not None:
@@ -218,7 +244,7 @@ class ListForm(TranslatedFieldsMixin, forms.Form):
             "translations": self.translations(),
             "is_public": data["is_public"],
             "is_active": data["is_active"],
-            "position": data["position"],
+            "position": data["position"] or 0,
         }
 
 

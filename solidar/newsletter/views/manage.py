@@ -219,8 +219,9 @@ def variant(request, mailing_id, language):
                 by=request.user,
             )
         except NewsletterError as error:
-            form.add_error(None, error.message)
-            return _mailing_page(request, mailing, variant_forms={language: form}, status=409)
+            return _mailing_page(
+                request, mailing, variant_forms={language: form}, error=error.message, status=409
+            )
         messages.success(
             request,
             _("The %(language)s version was saved.")
