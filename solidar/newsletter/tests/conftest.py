@@ -110,6 +110,13 @@ def make_mailing(db):
 
 
 # -- SMTP on loopback (engine helper) ------------------------------------------------------
+def pytest_configure(config):
+    # The same marker solidar/core/tests registers, for runs of this folder alone.
+    config.addinivalue_line(
+        "markers", "slow: starts subprocesses (gunicorn, manage.py); runs in `make test` too"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
