@@ -332,7 +332,7 @@ def _plain_text(message: Message) -> str:
             charset = part.get_content_charset() or "utf-8"
             try:
                 chunks.append(raw.decode(charset, "replace"))
-            except LookupError:
+            except (LookupError, ValueError):  # an unknown or malformed charset name
                 chunks.append(raw.decode("utf-8", "replace"))
         if sum(map(len, chunks)) > _MAX_TEXT:
             break
