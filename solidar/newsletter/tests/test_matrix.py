@@ -130,3 +130,9 @@ def test_unknown_mailing_and_language_are_404_for_editors(world):
     assert client.get(reverse("newsletter:preview", args=[draft.pk, "en"])).status_code == 404
     assert client.post(reverse("newsletter:variant", args=[draft.pk, "xx"])).status_code == 404
     assert client.get(reverse("newsletter:list_edit", args=[999999])).status_code == 404
+
+
+def test_wagtail_admin_menu_links_editors_to_the_newsletters(world):
+    """Editors find the pages where they find their other tools: Wagtail's menu."""
+    html = world["clients"]["editor"].get("/cms/").content.decode()
+    assert reverse("newsletter:manage") in html
