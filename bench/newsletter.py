@@ -51,12 +51,13 @@ from _harness import (
 )
 
 SEED = "_newsletter_seed.py"
-# The engine runs at this niceness in production (solidar/serve.py), so the web server
-# comes first; the sink and the baseline sender get the same, so the race is fair.
+# The engine lowers its CPU priority by this much (send_newsletters --nice, its default),
+# so the web server comes first; the sink and the baseline sender get the same.
 ENGINE_NICE = 10
 # Parallel SMTP connections of the engine; empty: the setting's default.
 CONNECTIONS = os.environ.get("BENCH_NEWSLETTER_CONNECTIONS", "")
 SEND_LIMIT = float(os.environ.get("BENCH_NEWSLETTER_SEND_LIMIT", "420"))  # seconds
+STALL = 60  # seconds without a message at the sink: the engine is stuck
 TARGET_RATIO, TARGET_RATE, TARGET_P95_FACTOR = 0.6, 300, 1.2
 
 
@@ -120,9 +121,10 @@ def engine_command(server: Server, sink: Sink) -> tuple[list[str], dict[str, str
         "EMAIL_USE_SSL": "0",
     }
     cmd = [project_python(), str(ROOT / "manage.py"), "send_newsletters", "--until-done"]
+    cmd += ["--nice", str(ENGINE_NICE)]  # the engine lowers its own priority
     if CONNECTIONS:
         cmd += ["--connections", CONNECTIONS]
-    return ["nice", "-n", str(ENGINE_NICE), *cmd], env
+    return cmd, env
 
 
 def send_baseline(server: Server, sink: Sink) -> dict:
@@ -142,6 +144,21 @@ def send_baseline(server: Server, sink: Sink) -> dict:
     }
 
 
+def wait_sending(proc: subprocess.Popen, sink: Sink, started: float) -> int | None:
+    """The engine's exit status; None when it was still sending after SEND_LIMIT seconds
+    or the sink got nothing for STALL seconds (the caller's block then stops it)."""
+    count, progressed = 0, time.monotonic()
+    while True:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            return proc.wait(timeout=1)
+        now, messages = time.monotonic(), sink.ask("stats")["messages"]
+        if messages > count:
+            count, progressed = messages, now
+        if now - started > SEND_LIMIT or now - progressed > STALL:
+            log(f"the engine stalled or ran out of time ({count:,} messages): stopped")
+            return None
+
+
 def send_engine(server: Server, sink: Sink, mailing: str, folder: Path) -> dict:
     seed_command(server, "schedule", mailing)
     sink_before = sink.ask("reset")
@@ -152,11 +169,7 @@ def send_engine(server: Server, sink: Sink, mailing: str, folder: Path) -> dict:
         (folder / "engine.log").open("wb") as out,
         _process_group(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT) as proc,
     ):
-        try:
-            code = proc.wait(timeout=SEND_LIMIT)
-        except subprocess.TimeoutExpired:
-            code = None
-            log(f"the engine was still sending after {SEND_LIMIT:.0f} s: stopped")
+        code = wait_sending(proc, sink, started)
     seconds = time.monotonic() - started
     got = sink.ask(f"dump {folder / 'received.json'}")
     if code not in (0, None):
