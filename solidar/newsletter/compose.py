@@ -11,7 +11,7 @@ tracks: no pixel, no rewritten link, no per-reader id anywhere but in their own 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -113,3 +113,74 @@ def message(
     )
     email.attach_alternative(personal(rendered.html), "text/html")
     return email
+
+
+# -- the same e-mail, serialised once per language ----------------------------------------------
+_TO_MARK = "solidar-recipient@marker.invalid"
+_ID_MARK = "<solidar-message-id@marker.invalid>"
+_CLICK_MARK = "solidar-one-click-marker"
+
+
+@dataclass
+class Prepared:
+    """``message(...)`` serialised once for a language, then only the reader's address,
+    links and Message-ID put into the bytes: building a MIME message with Python's email
+    package costs more than sending it. ``bytes_for`` returns None when this reader's
+    e-mail cannot be made that way (an address that is not plain ASCII): build it with
+    ``message`` then."""
+
+    rendered: Rendered
+    mailing: Mailing
+    sender: str = ""
+    template: bytes = b""
+    usable: bool = False
+    _marks: tuple = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        from django.urls import reverse
+
+        with translation.override(self.rendered.language):
+            one_click = links.absolute(reverse("newsletter_one_click", args=[_CLICK_MARK]))
+        headers = {
+            "List-Id": list_id(self.mailing),
+            "List-Unsubscribe": f"<{one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Content-Language": self.rendered.language,
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": _ID_MARK,
+        }
+        email = EmailMultiAlternatives(
+            subject=self.rendered.subject,
+            body=self.rendered.text,
+            from_email=settings.SOLIDAR_NEWSLETTER_FROM,
+            to=[_TO_MARK],
+            headers=headers,
+        )
+        email.attach_alternative(self.rendered.html, "text/html")
+        self.sender = email.from_email
+        self.template = email.message().as_bytes(linesep="\r\n")
+        marks = (_TO_MARK, _ID_MARK, _CLICK_MARK, UNSUBSCRIBE_MARK, PREFERENCES_MARK)
+        encoded = tuple(mark.encode() for mark in marks)
+        # Every marker must be in the bytes as written (not folded, not encoded): then a
+        # plain replacement gives exactly what ``message`` would have built.
+        self.usable = all(self.template.count(mark) >= 1 for mark in encoded[:3]) and all(
+            mark in self.template or mark not in self.rendered.text.encode() for mark in encoded[3:]
+        )
+        self._marks = encoded
+
+    def bytes_for(self, subscriber: Subscriber, to: str) -> bytes | None:
+        if not self.usable or not to.isascii() or "\n" in to or "\r" in to:
+            return None
+        language = self.rendered.language
+        token = links.unsubscribe_token(subscriber, self.mailing)
+        values = (
+            to,
+            links.message_id(self.mailing, subscriber.pk),
+            token,
+            links.unsubscribe_url(subscriber, self.mailing, language),
+            links.preference_url(subscriber, language),
+        )
+        data = self.template
+        for mark, value in zip(self._marks, values, strict=True):
+            data = data.replace(mark, value.encode())
+        return data
