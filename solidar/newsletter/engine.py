@@ -243,13 +243,21 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as error:
             self.drop()
             raise SmtpUnavailableError(type(error).__name__) from error
-        # The point of no return: the delivery is marked sent in its own commit first.
-        if not commit():
+        # The point of no return: the delivery is marked sent, and the final dot written
+        # right after the commit is on its way (``commit`` calls ``end``).
+        dot_written = []
+
+        def end() -> None:
+            try:
+                conn.send(b".\r\n")
+                dot_written.append(True)
+            except (OSError, smtplib.SMTPException):
+                pass
+
+        if not commit(end):
             self.drop()
             return LOST, ""
-        try:
-            conn.send(b".\r\n")
-        except (OSError, smtplib.SMTPException):
+        if not dot_written:
             self.drop()
             return UNSENT, "connection lost before the end of the message"
         try:
@@ -281,7 +289,7 @@ class DjangoTransport:
             self.backend.send_messages([email_message])
         except (OSError, smtplib.SMTPException) as error:
             raise SmtpUnavailableError(type(error).__name__) from error
-        return (SENT, "") if commit() else (LOST, "")
+        return (SENT, "") if commit(lambda: None) else (LOST, "")
 
     def close(self) -> None:
         self.backend.close()
@@ -289,6 +297,44 @@ class DjangoTransport:
 
 def uses_smtp() -> bool:
     return settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mark_sent_then(queryset, end, **fields) -> bool:
+    """Mark the delivery (``queryset``: it, if still queued and ours) sent, and call
+    ``end()`` (write the final dot) as soon as that commit cannot be stopped any more.
+    False, without calling ``end``, when the row is no longer ours.
+
+    SQLite commits inside this process: the UPDATE returns once it is in the database
+    file, and ``end`` follows. PostgreSQL commits in the server: once the server has the
+    statement, killing this process no longer stops the commit, so waiting for its answer
+    (fsync, the way back, being scheduled again: milliseconds) before writing the dot would
+    make a wide window for a lost message. So on PostgreSQL the row is updated (and locked)
+    in a transaction, the COMMIT is handed to the kernel without waiting, the dot right
+    after it, and only then the COMMIT's answer is read.
+    """
+    fields["status"] = Delivery.Status.SENT
+    fields.setdefault("last_error", "")
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # (Inside an outer transaction, as in tests, the commit is not ours to make.)
+        if not queryset.update(**fields):
+            return False
+        end()
+        return True
+    from psycopg import generators, pq
+
+    with transaction.atomic():
+        if not queryset.update(**fields):
+            return False
+        pg = connection.connection
+        pg.pgconn.send_query(b"COMMIT")
+        pg.wait(generators.send(pg.pgconn))
+        end()
+        results = pg.wait(generators.fetch_many(pg.pgconn))
+        if not results or results[-1].status != pq.ExecStatus.COMMAND_OK:
+            # The message is out but the row may say queued: it could go twice.
+            log.error("newsletter: COMMIT after the final dot failed")
+    return True
 
 
 # -- the engine --------------------------------------------------------------------------------
@@ -619,14 +665,12 @@ class Sender:
             rendered, mailing=delivery.mailing, subscriber=subscriber, to=subscriber.email
         )
 
-        def commit() -> bool:
-            return bool(
-                mine.filter(status=Delivery.Status.QUEUED).update(
-                    status=Delivery.Status.SENT,
-                    sent_at=timezone.now(),
-                    attempts=delivery.attempts + 1,
-                    last_error="",
-                )
+        def commit(end) -> bool:
+            return mark_sent_then(
+                mine.filter(status=Delivery.Status.QUEUED),
+                end,
+                sent_at=timezone.now(),
+                attempts=delivery.attempts + 1,
             )
 
         try:
