@@ -109,9 +109,11 @@ def _ids(lists: Iterable) -> set[int]:
     for item in lists or ():
         value = getattr(item, "pk", item)
         try:
-            ids.add(int(value))
+            number = int(value)
         except (TypeError, ValueError):
             continue
+        if 0 < number < 2**63:  # what the database can hold
+            ids.add(number)
     return ids
 
 

@@ -200,3 +200,17 @@ def test_member_lists_survive_anything(lists, member, form):
     if subscriber is not None:
         assert subscriber.email == member.email
         assert {s.status for s in subscriber.subscriptions.all()} <= {S.CONFIRMED}
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "١", "-1", "1.0", "\x00"])
+def test_a_list_id_the_database_cannot_hold_is_a_400(lists, make_subscriber, member, value):
+    """Found by the fuzzing above: an id past 64 bits was an OverflowError (500) on SQLite."""
+    reader = fresh_reader(make_subscriber, lists)
+    form = {"email": ADDRESS, "consent": "on", "lists": [value]}
+    assert Client().post("/en/newsletter/", form).status_code == 400
+    url = f"/en/newsletter/preferences/{links.preference_token(reader)}/"
+    assert Client().post(url, {"action": "save", "lists": [value]}).status_code == 400
+    response = client_for(member).post("/en/newsletter/my-lists/", {"lists": [value]})
+    assert response.status_code == 400
+    assert state(reader.pk) == {("monthly-en", S.CONFIRMED)}
+    assert not Subscriber.objects.filter(user=member).exists()

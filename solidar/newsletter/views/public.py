@@ -59,6 +59,17 @@ class ListsField(forms.ModelMultipleChoiceField):
         )
         super().__init__(queryset, **kwargs)
 
+    def _check_values(self, value):
+        # Only ids the database can hold: a number past 64 bits is an OverflowError
+        # (a 500) on SQLite, not an unknown choice.
+        for pk in value:
+            text = str(pk) if isinstance(pk, str | int) else ""
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super()._check_values(value)
+
 
 class SubscribeForm(forms.Form):
     email = forms.CharField(
@@ -127,7 +138,7 @@ def list_groups(lists, chosen: set[int], statuses: dict[int, str] | None = None)
 def _submitted_ids(data) -> set[int]:
     ids = set()
     for value in data.getlist("lists") if data is not None else ():
-        if value.isdigit() and len(value) < 12:
+        if value.isascii() and value.isdigit() and len(value) < 12:
             ids.add(int(value))
     return ids
 
