@@ -1,7 +1,10 @@
-"""Start the whole platform: gunicorn (web), the task worker and the scheduler.
+"""Start the whole platform: gunicorn (web), the task worker, the scheduler and the
+newsletter sender.
 
-`make run` calls this. Ctrl-C (or SIGTERM) stops all three; if one dies, the others
-are stopped too, so nothing runs half-way.
+`make run` calls this. Ctrl-C (or SIGTERM) stops all four; if one dies, the others
+are stopped too, so nothing runs half-way. The newsletter sender is its own process (at
+a lower CPU priority) so that a big send never delays login e-mails, which the task
+worker sends, nor web pages.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def main() -> int:
             "1",
         ],
         "scheduler": [python, str(ROOT / "manage.py"), "run_scheduler"],
+        "newsletter": [python, str(ROOT / "manage.py"), "send_newsletters"],
     }
     processes = {
         name: subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603
@@ -62,7 +66,7 @@ def main() -> int:
         else f"http://{args.host}:{args.port}/"
     )
     print(
-        f"\nSolidar is running at {url}  (Ctrl-C stops the web server, worker and scheduler)\n",
+        f"\nSolidar is running at {url}  (Ctrl-C stops the web server, workers and scheduler)\n",
         flush=True,
     )
 

@@ -160,13 +160,13 @@ def django_call(env: dict, code: str, timeout: int = 120) -> str:
     return done.stdout
 
 
-def start_worker(env: dict, lease: float = 2) -> subprocess.Popen:
+def start_worker(env: dict, lease: float = 2, until_done: bool = True) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
         [
             sys.executable,
             "manage.py",
             "send_newsletters",
-            "--until-done",
+            *(["--until-done"] if until_done else []),
             "--lease",
             str(lease),
             "--retry-delay",
@@ -268,4 +268,22 @@ def test_two_workers_at_once_one_of_them_killed_still_exactly_once(smtp_sink, wo
     other = start_worker(worker_env)
     finish(steady, deadline)
     finish(other, deadline)
+    assert_exactly_once(smtp_sink, worker_env, readers)
+
+
+def test_sigterm_stops_cleanly_after_the_current_messages(smtp_sink, worker_env):
+    readers = 600
+    django_call(
+        worker_env, f"from solidar.newsletter.tests.test_crash import populate; populate({readers})"
+    )
+    deadline = time.monotonic() + 90
+    worker = start_worker(worker_env, until_done=False)
+    while len(smtp_sink.handler.received) < 50:
+        assert worker.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    worker.send_signal(signal.SIGTERM)
+    _, stderr = worker.communicate(timeout=20)
+    assert worker.returncode == 0, stderr.decode()[-3000:]
+    assert len(smtp_sink.handler.received) < readers  # it stopped, and did not finish
+    finish(start_worker(worker_env), deadline)
     assert_exactly_once(smtp_sink, worker_env, readers)
