@@ -30,7 +30,9 @@ then it writes the final ``.`` and reads the server's answer.
 - Killed after the commit: the final dot reaches the server (if it was written) or not.
   **The one residual window**: between that commit and the kernel taking the three bytes
   ``.\\r\\n`` (one ``send`` call, microseconds) a kill loses that one message: it is
-  marked sent and was never completed. This design prefers a rare lost message to a
+  marked sent and was never completed. (On PostgreSQL the commit happens in the server, so
+  the COMMIT is handed to the kernel and the dot written right after it, before the answer
+  is read: see ``mark_sent_then``.) This design prefers a rare lost message to a
   duplicate; nothing here measures or hides that window.
 - No answer after the dot (connection lost): the message may or may not have been taken;
   it stays sent (never twice). Writing the dot fails outright: the server had closed the
@@ -449,9 +451,15 @@ class Engine:
             thread.start()
         try:
             while not self.stop_event.is_set():
-                self.housekeeping()
-                if until_done and not self.busy():
-                    break
+                try:
+                    self.housekeeping()
+                    if until_done and not self.busy():
+                        break
+                except Exception:
+                    # (A database that is briefly away must not stop the process, nor
+                    # with it the whole platform in `make run`.)
+                    log.exception("newsletter: housekeeping error")
+                    connections.close_all()
                 self.stop_event.wait(tick)
         finally:
             self.stop_event.set()
