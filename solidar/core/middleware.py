@@ -57,6 +57,17 @@ class LanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.method not in ("GET", "HEAD"):
+            # Django would answer a 404 outside the language prefix with a redirect into it
+            # when that path resolves (the page tree takes every path). For a POST (a mail
+            # program's one-click unsubscribe, an e-mail service's webhook) a redirect is
+            # wrong: it turns into a GET. The 404 stays a 404.
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
+
 
 class PrivateCacheMiddleware:
     """Nothing personal in any cache: no-store for signed-in pages and account forms.

@@ -9,4 +9,6 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from solidar.newsletter import rules  # noqa: F401 - registers the permissions
+        from solidar.newsletter import receivers, rules  # noqa: F401 - registers the permissions
+
+        receivers.connect()  # a member's newsletter address follows their account

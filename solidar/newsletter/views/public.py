@@ -290,10 +290,6 @@ def one_click(request, token):
     List-Unsubscribe address. No page, no cookie, no redirect."""
     target = links.unsubscribe_target(token)
     if target is None:
-        # The language middleware answers a 404 outside the language prefix with a redirect
-        # to the prefixed path when that resolves (the page tree takes every path): judged
-        # against this module's patterns instead, the 404 stays a 404.
-        request.urlconf = __name__
         return HttpResponse(
             "This link does not work.\n", status=404, content_type="text/plain; charset=utf-8"
         )
