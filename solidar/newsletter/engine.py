@@ -220,11 +220,11 @@ class SmtpTransport:
             self.drop()
         return (RETRY if 400 <= code < 500 else FAILED), short_error(code, text)
 
-    def deliver(self, email_message, commit) -> tuple[str, str]:
-        encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        sender = sanitize_address(email_message.from_email, encoding)
-        recipient = sanitize_address(email_message.to[0], encoding)
-        data = smtplib._quote_periods(email_message.message().as_bytes(linesep="\r\n"))
+    def deliver(self, sender: str, recipient: str, message: bytes, commit) -> tuple[str, str]:
+        """Send ``message`` (the bytes of the e-mail, CRLF line ends) to ``recipient``."""
+        sender = sanitize_address(sender, settings.DEFAULT_CHARSET)
+        recipient = sanitize_address(recipient, settings.DEFAULT_CHARSET)
+        data = smtplib._quote_periods(message)
         if not data.endswith(b"\r\n"):
             data += b"\r\n"
         conn = self.connection
@@ -286,7 +286,7 @@ class DjangoTransport:
     def ensure(self) -> None:
         pass
 
-    def deliver(self, email_message, commit) -> tuple[str, str]:
+    def deliver_message(self, email_message, commit) -> tuple[str, str]:
         try:
             self.backend.send_messages([email_message])
         except (OSError, smtplib.SMTPException) as error:
@@ -427,6 +427,18 @@ class Engine:
                 return self._renders[key]
         variant = MailingVariant.objects.filter(mailing=mailing, language=language).first()
         result = compose.render(variant) if variant else None
+        with self._renders_lock:
+            self._renders[key] = result
+        return result
+
+    def prepared(self, mailing: Mailing, language: str) -> compose.Prepared | None:
+        """The language's e-mail serialised once (``compose.Prepared``), or None."""
+        key = ("prepared", mailing.pk, language, mailing.updated_at)
+        with self._renders_lock:
+            if key in self._renders:
+                return self._renders[key]
+        rendered = self.rendered(mailing, language)
+        result = compose.Prepared(rendered, mailing) if rendered else None
         with self._renders_lock:
             self._renders[key] = result
         return result
@@ -669,9 +681,7 @@ class Sender:
             )
             return FAILED
         subscriber = delivery.subscriber
-        message = compose.message(
-            rendered, mailing=delivery.mailing, subscriber=subscriber, to=subscriber.email
-        )
+        prepared = engine.prepared(delivery.mailing, delivery.language)
 
         def commit(end) -> bool:
             return mark_sent_then(
@@ -681,8 +691,22 @@ class Sender:
                 attempts=delivery.attempts + 1,
             )
 
+        def build():
+            return compose.message(
+                rendered, mailing=delivery.mailing, subscriber=subscriber, to=subscriber.email
+            )
+
         try:
-            outcome, error = self.transport.deliver(message, commit)
+            if isinstance(self.transport, SmtpTransport):
+                data = prepared.bytes_for(subscriber, subscriber.email)
+                sender = prepared.sender
+                if data is None:  # an address the prepared bytes cannot take
+                    message = build()
+                    data = message.message().as_bytes(linesep="\r\n")
+                    sender = message.from_email
+                outcome, error = self.transport.deliver(sender, subscriber.email, data, commit)
+            else:
+                outcome, error = self.transport.deliver_message(build(), commit)
         except ValueError:  # an address smtplib cannot put in an envelope
             outcome, error = FAILED, "address not deliverable"
             mine.filter(status=Delivery.Status.QUEUED).update(
