@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from solidar.core.fields import EncryptedTextField
 
@@ -158,8 +159,8 @@ class Mailing(models.Model):
         SCHEDULED = "scheduled", _("scheduled")
         SENDING = "sending", _("sending")
         PAUSED = "paused", _("paused")
-        SENT = "sent", _("sent")
-        CANCELLED = "cancelled", _("cancelled")
+        SENT = "sent", pgettext_lazy("newsletter", "sent")
+        CANCELLED = "cancelled", pgettext_lazy("newsletter", "cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("internal title"), max_length=200)
@@ -222,10 +223,10 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
+        SENT = "sent", pgettext_lazy("newsletter", "sent")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped")  # unsubscribed or suppressed before its turn
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("newsletter", "cancelled")
 
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(
