@@ -27,13 +27,17 @@ then it writes the final ``.`` and reads the server's answer.
 - The commit finds the row no longer ours (lease lost to another worker, mailing
   cancelled): the connection is closed without the final dot (in the middle of DATA,
   RSET would only be more message text), so nothing is delivered.
-- Killed after the commit: the final dot reaches the server (if it was written) or not.
-  **The one residual window**: between that commit and the kernel taking the three bytes
-  ``.\\r\\n`` (one ``send`` call, microseconds) a kill loses that one message: it is
-  marked sent and was never completed. (On PostgreSQL the commit happens in the server, so
-  the COMMIT is handed to the kernel and the dot written right after it, before the answer
-  is read: see ``mark_sent_then``.) This design prefers a rare lost message to a
-  duplicate; nothing here measures or hides that window.
+- Killed after the commit, before or just after the dot: each connection has a keeper
+  (``ConnectionKeeper``), a small process holding a duplicate of its socket, told which
+  delivery is between commit and dot. When the engine dies, the keeper asks the database
+  whether that delivery was committed as sent under this claim and, if so, writes the
+  final dot itself; then it holds the connection open a few seconds more, so that the
+  server finishes the message (aiosmtpd, for one, drops a whole message whose dot arrives
+  together with the end of the connection). Without the keeper, a kill in the gap between
+  commit and dot (microseconds, or milliseconds when another sender thread holds the GIL)
+  lost the message: the crash test saw it about once in five runs. (On PostgreSQL the
+  COMMIT is handed to the kernel and the dot written right after it, before the answer is
+  read: see ``mark_sent_then``.)
 - No answer after the dot (connection lost): the message may or may not have been taken;
   it stays sent (never twice). Writing the dot fails outright: the server had closed the
   connection, so it has nothing; the delivery is queued again.
@@ -64,6 +68,8 @@ import secrets
 import signal
 import smtplib
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -77,7 +83,7 @@ from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from solidar.newsletter import compose, recipients
+from solidar.newsletter import bounces, compose, mailings, recipients
 from solidar.newsletter.models import (
     Delivery,
     Mailing,
@@ -124,6 +130,10 @@ def progress(mailing: Mailing) -> Progress:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+# An enhanced status code saying the address itself is bad (RFC 3463: X.1.x, permanent).
+_NO_SUCH_ADDRESS = re.compile(r"(?<![\d.])5\.1\.\d{1,3}(?![\d.])")
+
+
 def short_error(code: int, text: bytes | str) -> str:
     """An SMTP answer for ``last_error``: short, without any address in it."""
     if isinstance(text, bytes):
@@ -167,15 +177,82 @@ class SmtpUnavailableError(Exception):
 SENT, RETRY, FAILED, LOST, UNSENT = "sent", "retry", "failed", "lost", "unsent"
 
 
+# The keeper of a connection (see ConnectionKeeper): reads the engine's notes from its
+# stdin until the engine closes it or dies; then, if a message was between its commit and
+# its final dot, asks the database whether the commit happened and if so writes the dot;
+# waits, and exits (closing its copy of the socket). Django is set up only in that case.
+_KEEPER = """
+import os, sys, time
+fd, wait, pending = int(sys.argv[1]), float(sys.argv[2]), None
+for line in sys.stdin.buffer:
+    line = line.strip()
+    pending = None if line == b"-" else line.decode()
+if pending:
+    pk, token = pending.split()
+    time.sleep(1.0)  # a COMMIT on its way to a database server is decided by now
+    import django
+    django.setup()
+    from solidar.newsletter.models import Delivery
+    if Delivery.objects.filter(pk=int(pk), claim_token=token, status="sent").exists():
+        os.write(fd, b".\\r\\n")
+time.sleep(wait)
+"""
+KEEP_SECONDS = 5.0
+
+
+class ConnectionKeeper:
+    """Exactly once even when the engine is killed between marking a delivery sent and
+    writing the message's final dot, or just after the dot.
+
+    Each SMTP connection gets a keeper: a small process holding a duplicate of the socket.
+    Before the commit the engine tells it the delivery in flight (``begin``), after the
+    dot it says it is done (``finish``). If the engine dies in between, the keeper sees
+    its stdin end with a delivery in flight, asks the database whether that delivery was
+    committed as sent (with this claim), and if so writes the final dot itself; if not, it
+    writes nothing and the server discards the unfinished message (the delivery is sent
+    again after the lease). A second dot after one that arrived is only an unknown
+    command to the server. In every case the keeper holds the connection open a few
+    seconds more: some servers (aiosmtpd) drop a whole message whose dot arrived together
+    with the end of the connection."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed code
+            [sys.executable, "-c", _KEEPER, str(sock.fileno()), str(KEEP_SECONDS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=[sock.fileno()],
+            start_new_session=True,  # not stopped by a Ctrl-C meant for the engine
+        )
+
+    def _note(self, line: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            os.write(self.proc.stdin.fileno(), line.encode() + b"\n")
+
+    def begin(self, pending: str) -> None:
+        self._note(pending)
+
+    def finish(self) -> None:
+        self._note("-")
+
+    def release(self) -> None:
+        """The engine is done with the connection: the keeper lets go after its wait."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+
+
 class SmtpTransport:
     """One SMTP connection (opened with Django's EMAIL_* settings), reused across messages,
-    with the commit-before-the-final-dot protocol described above."""
+    with the commit-before-the-final-dot protocol described above, and a keeper
+    (``ConnectionKeeper``) holding it open should the engine die."""
 
     crash_safe = True
 
     def __init__(self) -> None:
         self.backend = SmtpBackend(fail_silently=False)
         self.options: list[str] = []
+        self.keeper: ConnectionKeeper | None = None
+        self._released: list[ConnectionKeeper] = []
 
     @property
     def connection(self) -> smtplib.SMTP:
@@ -187,6 +264,7 @@ class SmtpTransport:
                 # The final ".\r\n" is a small write after the body: without this, Nagle's
                 # algorithm holds it until the server's delayed ACK (~40 ms a message).
                 conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.keeper = ConnectionKeeper(conn.sock)
             except (OSError, smtplib.SMTPException) as error:
                 self.drop()
                 raise SmtpUnavailableError(type(error).__name__) from error
@@ -203,12 +281,22 @@ class SmtpTransport:
         if conn is not None:
             with contextlib.suppress(OSError):
                 conn.close()
+        self._release_keeper()
 
     def close(self) -> None:
         try:
             self.backend.close()
         except (OSError, smtplib.SMTPException):
             self.drop()
+        self._release_keeper()
+
+    def _release_keeper(self) -> None:
+        if self.keeper is not None:
+            self.keeper.release()
+            self._released.append(self.keeper)
+            self.keeper = None
+        # Reap the keepers that have finished their wait (no zombies in a long run).
+        self._released = [k for k in self._released if k.proc.poll() is None]
 
     def _refused(self, code: int, text: bytes) -> tuple[str, str]:
         if code == 421:
@@ -220,8 +308,11 @@ class SmtpTransport:
             self.drop()
         return (RETRY if 400 <= code < 500 else FAILED), short_error(code, text)
 
-    def deliver(self, sender: str, recipient: str, message: bytes, commit) -> tuple[str, str]:
-        """Send ``message`` (the bytes of the e-mail, CRLF line ends) to ``recipient``."""
+    def deliver(
+        self, sender: str, recipient: str, message: bytes, commit, pending: str = ""
+    ) -> tuple[str, str]:
+        """Send ``message`` (the bytes of the e-mail, CRLF line ends) to ``recipient``.
+        ``pending``: "<delivery pk> <claim token>", for the connection's keeper."""
         sender = sanitize_address(sender, settings.DEFAULT_CHARSET)
         recipient = sanitize_address(recipient, settings.DEFAULT_CHARSET)
         data = smtplib._quote_periods(message)
@@ -248,6 +339,7 @@ class SmtpTransport:
         # The point of no return: the delivery is marked sent, and the final dot written
         # right after the commit is on its way (``commit`` calls ``end``).
         dot_written = []
+        keeper = self.keeper
 
         def end() -> None:
             try:
@@ -256,7 +348,12 @@ class SmtpTransport:
             except (OSError, smtplib.SMTPException):
                 pass
 
-        if not commit(end):
+        if keeper is not None and pending:
+            keeper.begin(pending)
+        committed = commit(end)
+        if keeper is not None and pending:
+            keeper.finish()
+        if not committed:
             self.drop()
             return LOST, ""
         if not dot_written:
@@ -403,7 +500,9 @@ class Engine:
             Exists(deliveries.filter(status=Delivery.Status.QUEUED))
         )
         finished = finished.exclude(Exists(deliveries.filter(lease_until__gt=now)))
-        count = finished.update(status=Mailing.Status.SENT, finished_at=now)
+        # One by one through mailings.mark_sent: the audit row, and the public archive
+        # (cached for anonymous readers) shows the mailing at once.
+        count = sum(mailings.mark_sent(mailing) for mailing in finished)
         if count:
             log.info("newsletter: %d mailing(s) sent", count)
         return count
@@ -704,7 +803,9 @@ class Sender:
                     message = build()
                     data = message.message().as_bytes(linesep="\r\n")
                     sender = message.from_email
-                outcome, error = self.transport.deliver(sender, subscriber.email, data, commit)
+                outcome, error = self.transport.deliver(
+                    sender, subscriber.email, data, commit, pending=f"{delivery.pk} {token}"
+                )
             else:
                 outcome, error = self.transport.deliver_message(build(), commit)
         except ValueError:  # an address smtplib cannot put in an envelope
@@ -732,4 +833,8 @@ class Sender:
             mine.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENT]).update(
                 attempts=attempts, sent_at=None, last_error=error, **changes
             )
+            if outcome == FAILED and _NO_SUCH_ADDRESS.search(error):
+                # The server said the address does not exist (5.1.x): a hard bounce, told
+                # at once instead of by a report later.
+                bounces.record(subscriber.email, hard=True, reason=error)
         return outcome

@@ -379,9 +379,9 @@ def cancel(mailing: Mailing, *, by) -> int:
     return cancelled
 
 
-def mark_sent(mailing: Mailing) -> None:
+def mark_sent(mailing: Mailing) -> bool:
     """For the engine, when the last delivery is done: the mailing is sent and the public
-    archive (cached for anonymous readers) shows it."""
+    archive (cached for anonymous readers) shows it. False when it was not sending."""
     with transaction.atomic():
         updated = Mailing.objects.filter(pk=mailing.pk, status=S.SENDING).update(
             status=S.SENT, finished_at=timezone.now()
@@ -389,6 +389,7 @@ def mark_sent(mailing: Mailing) -> None:
         if updated:
             audit.record(None, "newsletter.mailing_sent", mailing)
             transaction.on_commit(pagecache.invalidate)
+    return bool(updated)
 
 
 def send_test(mailing: Mailing, *, language: str, by) -> str:

@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from solidar.core.models import AuditEvent
 from solidar.core.testing import assert_max_queries
 from solidar.newsletter import engine as engine_module
 from solidar.newsletter import links, services
@@ -101,6 +102,7 @@ def test_fifty_readers_in_four_languages_each_get_one_message(
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.SENT
     assert mailing.started_at and mailing.finished_at
+    assert AuditEvent.objects.filter(action="newsletter.mailing_sent").count() == 1
     assert mailing.recipient_count == 50
     assert progress(mailing) == engine_module.Progress(total=50, sent=50)
     assert smtp_sink.per_recipient() == dict.fromkeys(readers, 1)
@@ -219,6 +221,12 @@ def test_permanent_refusals_fail_without_the_address_in_the_error(
         "554 5.7.1 Message refused as spam",
     ]
     assert progress(mailing) == engine_module.Progress(total=3, sent=1, failed=2)
+    # The address that does not exist (5.1.1) is a hard bounce: gone, its digest
+    # suppressed; the one refused as spam (5.7.1) is about the message, not the address.
+    assert services.subscriber_for_email(unknown) is None
+    assert services.is_suppressed(unknown)
+    assert services.subscriber_for_email(rejected) is not None
+    assert not services.is_suppressed(rejected)
 
 
 def test_pause_stops_claiming_resume_goes_on(smtp_settings, smtp_sink, audience, due_mailing):
