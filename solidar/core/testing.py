@@ -73,3 +73,59 @@ def any_form_data(fields: list[str], values):
     from hypothesis import strategies as st
 
     return st.dictionaries(st.sampled_from(fields), values, max_size=len(fields))
+
+
+# -- bad input (hypothesis) ---------------------------------------------------------------------
+# Characters that break naive code: NUL and other controls, zero-width and bidi marks, the
+# byte-order mark, line breaks, the invisible separator.
+CONTROL_CHARACTERS = "\x00\x01\x08\x0b\x1b\x7f\u200b\u2028\u202e\u2063\ufeff\r\n\t <>\"'"
+HOSTILE_SAMPLES = (
+    "x" * 100_000,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00",
+    "a@b",
+    "@",
+    "user@" + "x" * 300 + ".org",
+    "99999999999999999999",
+    "-1",
+    "1e309",
+    "NaN",
+    "on",
+    "true",
+    "",
+)
+
+
+def fuzz_settings():
+    """The hypothesis settings of the bad-input tests: enough examples to find a 500,
+    few enough for `make test`."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
+def hostile_values(*samples: str):
+    """A hypothesis strategy of form values: any text, control characters, huge numbers,
+    the usual attack strings (``HOSTILE_SAMPLES``) and the form's own words (``samples``:
+    its choices, known addresses), which reach deeper than random text."""
+    from hypothesis import strategies as st
+
+    return st.one_of(
+        st.text(max_size=300),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
+        st.text(alphabet=st.sampled_from(CONTROL_CHARACTERS), max_size=40),
+        st.integers(min_value=-(10**30), max_value=10**30).map(str),
+        st.sampled_from([*HOSTILE_SAMPLES, *samples]),
+    )
+
+
+def assert_handled(response) -> None:
+    """Bad input is answered, not crashed on: never a 500, and never a 403 (a refusal
+    has a message of its own)."""
+    if response.status_code >= 500 or response.status_code == 403:
+        raise AssertionError(f"bad input answered with {response.status_code}")

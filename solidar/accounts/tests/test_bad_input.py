@@ -4,47 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given
 
 from solidar.accounts.models import User
-from solidar.core.testing import any_form_data
+from solidar.core.testing import any_form_data, assert_handled, fuzz_settings, hostile_values
 
-FUZZ = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings()
 
-values = st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
-    st.text(
-        alphabet=st.sampled_from("\x00\x01\x08\x0b\x1b\x7f\u200b\u202e\ufeff\r\n\t "), max_size=40
-    ),
-    st.sampled_from(
-        [
-            "x" * 100_000,
-            "<script>alert(1)</script>",
-            "' OR 1=1 --",
-            "%00",
-            "a@b",
-            "@",
-            "user@" + "x" * 300 + ".org",
-            "ab",
-            "de",
-            "xx",
-        ]
-    ),
-)
+values = hostile_values("ab", "de", "xx")
 
 
 def form_data(fields: list[str]):
     return any_form_data(fields, values)
-
-
-def assert_handled(response) -> None:
-    assert response.status_code < 500, response.status_code
 
 
 @pytest.fixture
