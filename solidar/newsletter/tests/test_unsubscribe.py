@@ -62,7 +62,7 @@ def test_opening_the_link_changes_nothing_the_button_unsubscribes(reader, mailin
     # Used up: the link now says it does not work.
     again = client.get(url)
     assert again.status_code == 404
-    assert "deine Adresse ist gelöscht" in again.content.decode()
+    assert "ist deine Adresse gelöscht" in again.content.decode()
 
 
 def test_other_lists_remain_with_a_link_to_the_preferences(reader, lists, mailing):
