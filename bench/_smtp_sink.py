@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import re
 import time
 
@@ -135,7 +134,11 @@ def main() -> None:
     parser.add_argument("--nice", type=int, default=0)
     args = parser.parse_args()
     if args.nice:
-        os.nice(args.nice)
+        # Niced like the engine, and in the same way (its own session, the session's
+        # weight lowered too: see solidar/core/priority.py).
+        from solidar.core.priority import lower_priority
+
+        lower_priority(args.nice)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     with contextlib.suppress(KeyboardInterrupt):

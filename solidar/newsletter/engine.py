@@ -83,6 +83,7 @@ from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from solidar.core.priority import lower_priority
 from solidar.newsletter import bounces, compose, mailings, recipients
 from solidar.newsletter.models import (
     Delivery,
@@ -550,7 +551,7 @@ class Engine:
         """Send until stopped (SIGTERM/SIGINT: the current messages are finished), or with
         ``until_done`` until nothing is sending or due."""
         if nice:
-            os.nice(nice)  # threads started below inherit it (Linux)
+            lower_priority(nice)
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: self.stop_event.set())
