@@ -449,9 +449,7 @@ SOLIDAR_NEWSLETTER_RATE = env.int("SOLIDAR_NEWSLETTER_RATE", 0, minimum=0)
 SOLIDAR_NEWSLETTER_BATCH = env.int("SOLIDAR_NEWSLETTER_BATCH", 100, minimum=1)
 SOLIDAR_NEWSLETTER_MAX_ATTEMPTS = env.int("SOLIDAR_NEWSLETTER_MAX_ATTEMPTS", 8, minimum=1)
 # Soft bounces (mailbox full, server busy) stop delivery to an address after this many.
-SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT = env.int(
-    "SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT", 3, minimum=1
-)
+SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT = env.int("SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT", 3, minimum=1)
 # The inbound bounce webhook (django-anymail): HTTP basic auth "user:password" the e-mail
 # service is configured with. Without it the webhook answers 404.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("SOLIDAR_BOUNCE_WEBHOOK_SECRET") or None}
