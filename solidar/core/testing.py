@@ -129,3 +129,25 @@ def assert_handled(response) -> None:
     has a message of its own)."""
     if response.status_code >= 500 or response.status_code == 403:
         raise AssertionError(f"bad input answered with {response.status_code}")
+
+
+def path_in_last_mail(to: str, path_part: str) -> str:
+    """The path of the one link in the newest mail to ``to`` whose path has ``path_part``
+    (the links name the public site's address, not the test server's)."""
+    import re
+    from urllib.parse import urlsplit
+
+    from django.core import mail
+
+    messages = [m for m in mail.outbox if to in m.to]
+    if not messages:
+        raise AssertionError(f"no mail to {to}")
+    body = messages[-1].body
+    paths = [
+        urlsplit(link).path
+        for link in re.findall(r"https?://[^\s<>\"]+", body)
+        if path_part in urlsplit(link).path
+    ]
+    if len(paths) != 1:
+        raise AssertionError(f"expected one link with {path_part!r} in:\n{body}")
+    return paths[0]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +21,7 @@ from playwright.sync_api import expect
 
 from solidar.accounts.tests.factories import UserFactory
 from solidar.browser import assert_accessible, sign_in, sign_out
-from solidar.core.testing import totp_now
+from solidar.core.testing import path_in_last_mail, totp_now
 from solidar.events.models import Event, Registration
 from solidar.network.tests.factories import MembershipFactory
 
@@ -68,21 +67,6 @@ def sign_in_with_totp(page, user, password) -> None:
 def sign_in_member(page, user, password) -> None:
     sign_in(page, user.username, password)
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-def path_in_last_mail(to: str, path_part: str) -> str:
-    """The path of the one link in the newest mail to ``to`` whose path has ``path_part``
-    (the links name the public site's address, not the test server's)."""
-    messages = [m for m in mail.outbox if to in m.to]
-    assert messages, f"no mail to {to}"
-    body = messages[-1].body
-    paths = [
-        urlsplit(link).path
-        for link in re.findall(r"https?://[^\s<>\"]+", body)
-        if path_part in urlsplit(link).path
-    ]
-    assert len(paths) == 1, body
-    return paths[0]
 
 
 def statuses(event: Event) -> dict[str, str]:

@@ -9,13 +9,12 @@ and the newsletters on a member's profile."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from solidar.browser import assert_accessible, sign_in
+from solidar.core.testing import path_in_last_mail
 from solidar.newsletter import links, services
 from solidar.newsletter.models import Subscriber, Subscription, Suppression
 
@@ -51,19 +50,6 @@ def lists(make_list):
             position=2,
         ),
     )
-
-
-def path_in_last_mail(to: str, path_part: str) -> str:
-    messages = [m for m in mail.outbox if to in m.to]
-    assert messages, f"no mail to {to}"
-    body = messages[-1].body
-    paths = [
-        urlsplit(link).path
-        for link in re.findall(r"https?://[^\s<>\"]+", body)
-        if path_part in urlsplit(link).path
-    ]
-    assert len(paths) == 1, body
-    return paths[0]
 
 
 def test_sign_up_confirm_preferences_leave_without_javascript(page_nojs, transactional_db, lists):
