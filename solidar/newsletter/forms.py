@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from solidar.events.organise_forms import TranslatedFieldsMixin, time_zone_choices, to_utc
+from solidar.core.forms import TranslatedFieldsMixin, time_zone_choices, to_utc
 from solidar.newsletter import mailings
 from solidar.newsletter.models import Mailing, MailingList
 

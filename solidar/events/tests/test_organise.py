@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from solidar.accounts.tests.factories import UserFactory, add_totp
 from solidar.conftest import client_for
+from solidar.core.forms import to_utc
 from solidar.events import services
 from solidar.events.models import Event, EventInvitation, Question, Session
-from solidar.events.organise_forms import to_utc
 from solidar.events.tests.conftest import in_days
 from solidar.network.tests.factories import MembershipFactory
 
