@@ -837,5 +837,5 @@ class Sender:
             if outcome == FAILED and _NO_SUCH_ADDRESS.search(error):
                 # The server said the address does not exist (5.1.x): a hard bounce, told
                 # at once instead of by a report later.
-                bounces.record(subscriber.email, hard=True, reason=error)
+                bounces.record(subscriber.email, hard=True)
         return outcome

@@ -225,6 +225,9 @@ def test_permanent_refusals_fail_without_the_address_in_the_error(
     # suppressed; the one refused as spam (5.7.1) is about the message, not the address.
     assert services.subscriber_for_email(unknown) is None
     assert services.is_suppressed(unknown)
+    assert Suppression.objects.get(email_digest=links.email_digest(unknown)).reason == (
+        Suppression.Reason.HARD_BOUNCE
+    )
     assert services.subscriber_for_email(rejected) is not None
     assert not services.is_suppressed(rejected)
 
