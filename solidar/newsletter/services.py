@@ -308,6 +308,22 @@ def subscriptions_of(subscriber: Subscriber) -> dict[int, Subscription]:
     return {s.mailing_list_id: s for s in Subscription.objects.filter(subscriber=subscriber)}
 
 
+def _add_confirmed(subscriber: Subscriber, list_ids, source: str, now) -> None:
+    """Confirmed subscriptions to ``list_ids`` (the address is known to be theirs)."""
+    Subscription.objects.bulk_create(
+        Subscription(
+            subscriber=subscriber,
+            mailing_list_id=pk,
+            status=CONFIRMED,
+            source=source,
+            consent_version=CONSENT_VERSION,
+            requested_at=now,
+            confirmed_at=now,
+        )
+        for pk in sorted(list_ids)
+    )
+
+
 def update_lists(subscriber: Subscriber, lists: Iterable) -> bool:
     """Set the reader's lists to exactly ``lists`` (of those offered to them): new ones
     are confirmed at once (the preference link came to the address), unticked ones end.
@@ -321,18 +337,7 @@ def update_lists(subscriber: Subscriber, lists: Iterable) -> bool:
         wanted = _ids(lists) & offered.keys()
         current = subscriptions_of(locked)
         Subscription.objects.filter(subscriber=locked).exclude(mailing_list_id__in=wanted).delete()
-        Subscription.objects.bulk_create(
-            Subscription(
-                subscriber=locked,
-                mailing_list_id=pk,
-                status=CONFIRMED,
-                source=Subscription.Source.FORM,
-                consent_version=CONSENT_VERSION,
-                requested_at=now,
-                confirmed_at=now,
-            )
-            for pk in sorted(wanted - current.keys())
-        )
+        _add_confirmed(locked, wanted - current.keys(), Subscription.Source.FORM, now)
         if not wanted:
             forget(locked, reason=UNSUBSCRIBED)
             audit.record(None, "newsletter.left", None)
@@ -420,18 +425,7 @@ def subscribe_member(user, lists: Iterable) -> Subscriber | None:
         Subscription.objects.filter(subscriber=subscriber, status=PENDING).update(
             status=CONFIRMED, confirmed_at=now, source=Subscription.Source.PROFILE
         )
-        Subscription.objects.bulk_create(
-            Subscription(
-                subscriber=subscriber,
-                mailing_list_id=pk,
-                status=CONFIRMED,
-                source=Subscription.Source.PROFILE,
-                consent_version=CONSENT_VERSION,
-                requested_at=now,
-                confirmed_at=now,
-            )
-            for pk in sorted(wanted - current.keys())
-        )
+        _add_confirmed(subscriber, wanted - current.keys(), Subscription.Source.PROFILE, now)
         Suppression.objects.filter(email_digest=subscriber.email_digest).delete()
         audit.record(user, "newsletter.member_lists_changed", subscriber, lists=len(wanted))
     return subscriber
