@@ -54,11 +54,12 @@ def project_python() -> str:
     return str(venv_python) if venv_python.exists() else sys.executable
 
 
-def run_seed(server: Server, script: str, *, timeout: float = 600) -> tuple[str, float]:
-    """Run bench/<script> with the server's environment: (its output, seconds taken)."""
+def run_seed(server: Server, script: str, *args: str, timeout: float = 600) -> tuple[str, float]:
+    """Run bench/<script> (with ``args``) with the server's environment: (its output,
+    seconds taken)."""
     started = time.monotonic()
     proc = subprocess.run(
-        [project_python(), str(BENCH_DIR / script)],
+        [project_python(), str(BENCH_DIR / script), *args],
         cwd=ROOT,
         env=server.env,
         capture_output=True,

@@ -94,17 +94,8 @@ def smtp_sink(folder: Path):
 
 # --- the senders -----------------------------------------------------------------------------
 def seed_command(server: Server, *args: str, timeout: float = 600) -> str:
-    proc = subprocess.run(
-        [project_python(), str(BENCH_DIR / SEED), *args],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{SEED} {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
-    return proc.stdout
+    """A command of the seed script (``baseline``, ``schedule``, ``progress``): its output."""
+    return run_seed(server, SEED, *args, timeout=timeout)[0]
 
 
 def children_cpu() -> float:
