@@ -11,6 +11,7 @@ tracks: no pixel, no rewritten link, no per-reader id anywhere but in their own 
 from __future__ import annotations
 
 import re
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -118,16 +119,21 @@ def message(
 # -- the same e-mail, serialised once per language ----------------------------------------------
 _TO_MARK = "solidar-recipient@marker.invalid"
 _ID_MARK = "<solidar-message-id@marker.invalid>"
-_CLICK_MARK = "solidar-one-click-marker"
+# Where the reader's signed tokens go: the unsubscribe token (in List-Unsubscribe and in the
+# unsubscribe link of both parts) and the preference token.
+_UNSUBSCRIBE_TOKEN = "solidar-unsubscribe-token-marker"  # noqa: S105 - a marker
+_PREFERENCES_TOKEN = "solidar-preferences-token-marker"  # noqa: S105 - a marker
 
 
 @dataclass
 class Prepared:
     """``message(...)`` serialised once for a language, then only the reader's address,
-    links and Message-ID put into the bytes: building a MIME message with Python's email
-    package costs more than sending it. ``bytes_for`` returns None when this reader's
-    e-mail cannot be made that way (an address that is not plain ASCII): build it with
-    ``message`` then."""
+    tokens and Message-ID put into the bytes: building a MIME message with Python's email
+    package costs more than sending it. The links are reversed once, with markers for the
+    tokens, and the bytes are dot-stuffed for SMTP once (``smtplib``'s quoting: a line
+    that starts with "." gets another; nothing put in starts a line with one).
+    ``bytes_for`` returns None when this reader's e-mail cannot be made that way (an
+    address that is not plain ASCII): build it with ``message`` then."""
 
     rendered: Rendered
     mailing: Mailing
@@ -140,7 +146,13 @@ class Prepared:
         from django.urls import reverse
 
         with translation.override(self.rendered.language):
-            one_click = links.absolute(reverse("newsletter_one_click", args=[_CLICK_MARK]))
+            one_click = links.absolute(reverse("newsletter_one_click", args=[_UNSUBSCRIBE_TOKEN]))
+            unsubscribe = links.absolute(
+                reverse("newsletter:unsubscribe", args=[_UNSUBSCRIBE_TOKEN])
+            )
+            preferences = links.absolute(
+                reverse("newsletter:preferences", args=[_PREFERENCES_TOKEN])
+            )
         headers = {
             "List-Id": list_id(self.mailing),
             "List-Unsubscribe": f"<{one_click}>",
@@ -158,27 +170,33 @@ class Prepared:
         )
         email.attach_alternative(self.rendered.html, "text/html")
         self.sender = email.from_email
-        self.template = email.message().as_bytes(linesep="\r\n")
-        marks = (_TO_MARK, _ID_MARK, _CLICK_MARK, UNSUBSCRIBE_MARK, PREFERENCES_MARK)
-        encoded = tuple(mark.encode() for mark in marks)
+        template = email.message().as_bytes(linesep="\r\n")
         # Every marker must be in the bytes as written (not folded, not encoded): then a
         # plain replacement gives exactly what ``message`` would have built.
-        self.usable = all(self.template.count(mark) >= 1 for mark in encoded[:3]) and all(
-            mark in self.template or mark not in self.rendered.text.encode() for mark in encoded[3:]
+        in_text = self.rendered.text.encode()
+        self.usable = all(
+            template.count(mark.encode()) >= 1 for mark in (_TO_MARK, _ID_MARK, _UNSUBSCRIBE_TOKEN)
+        ) and all(
+            mark.encode() in template or mark.encode() not in in_text
+            for mark in (UNSUBSCRIBE_MARK, PREFERENCES_MARK)
         )
-        self._marks = encoded
+        template = template.replace(UNSUBSCRIBE_MARK.encode(), unsubscribe.encode())
+        template = template.replace(PREFERENCES_MARK.encode(), preferences.encode())
+        template = smtplib._quote_periods(template)  # noqa: SLF001 - smtplib's own quoting
+        self.template = template if template.endswith(b"\r\n") else template + b"\r\n"
+        self._marks = tuple(
+            mark.encode() for mark in (_TO_MARK, _ID_MARK, _UNSUBSCRIBE_TOKEN, _PREFERENCES_TOKEN)
+        )
 
     def bytes_for(self, subscriber: Subscriber, to: str) -> bytes | None:
+        """The reader's e-mail, dot-stuffed, ready for SMTP's DATA (without the final dot)."""
         if not self.usable or not to.isascii() or "\n" in to or "\r" in to:
             return None
-        language = self.rendered.language
-        token = links.unsubscribe_token(subscriber, self.mailing)
         values = (
             to,
             links.message_id(self.mailing, subscriber.pk),
-            token,
-            links.unsubscribe_url(subscriber, self.mailing, language),
-            links.preference_url(subscriber, language),
+            links.unsubscribe_token(subscriber, self.mailing),
+            links.preference_token(subscriber),
         )
         data = self.template
         for mark, value in zip(self._marks, values, strict=True):

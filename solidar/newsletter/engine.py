@@ -61,6 +61,7 @@ returns: that path has none of the guarantees above and is for development only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -251,7 +252,7 @@ class SmtpTransport:
 
     def __init__(self) -> None:
         self.backend = SmtpBackend(fail_silently=False)
-        self.options: list[str] = []
+        self.options = ""  # MAIL FROM's parameters
         self.keeper: ConnectionKeeper | None = None
         self._released: list[ConnectionKeeper] = []
 
@@ -269,7 +270,7 @@ class SmtpTransport:
             except (OSError, smtplib.SMTPException) as error:
                 self.drop()
                 raise SmtpUnavailableError(type(error).__name__) from error
-            self.options = ["BODY=8BITMIME"] if conn.has_extn("8bitmime") else []
+            self.options = " BODY=8BITMIME" if conn.has_extn("8bitmime") else ""
         return self.backend.connection
 
     def ensure(self) -> None:
@@ -310,23 +311,36 @@ class SmtpTransport:
         return (RETRY if 400 <= code < 500 else FAILED), short_error(code, text)
 
     def deliver(
-        self, sender: str, recipient: str, message: bytes, commit, pending: str = ""
+        self,
+        sender: str,
+        recipient: str,
+        message: bytes,
+        commit,
+        pending: str = "",
+        *,
+        stuffed: bool = False,
     ) -> tuple[str, str]:
         """Send ``message`` (the bytes of the e-mail, CRLF line ends) to ``recipient``.
-        ``pending``: "<delivery pk> <claim token>", for the connection's keeper."""
-        sender = sanitize_address(sender, settings.DEFAULT_CHARSET)
-        recipient = sanitize_address(recipient, settings.DEFAULT_CHARSET)
-        data = smtplib._quote_periods(message)
-        if not data.endswith(b"\r\n"):
-            data += b"\r\n"
+        ``pending``: "<delivery pk> <claim token>", for the connection's keeper;
+        ``stuffed``: the bytes are dot-stuffed already and end with CRLF
+        (``compose.Prepared``)."""
+        sender = envelope_address(sender)
+        recipient = envelope_address(recipient)
+        data = message
+        if not stuffed:
+            data = smtplib._quote_periods(message)  # noqa: SLF001 - smtplib's own quoting
+            if not data.endswith(b"\r\n"):
+                data += b"\r\n"
         conn = self.connection
         try:
-            code, text = conn.mail(sender, self.options)
+            conn.putcmd("mail", f"FROM:{_path(sender)}{self.options}")
+            code, text = conn.getreply()
             if code != 250:
                 # The sender refused: about us, not the recipient. Try again later.
                 self.drop()
                 raise SmtpUnavailableError(short_error(code, text))
-            code, text = conn.rcpt(recipient)
+            conn.putcmd("rcpt", f"TO:{_path(recipient)}")
+            code, text = conn.getreply()
             if code not in (250, 251):
                 return self._refused(code, text)
             conn.putcmd("data")
@@ -395,14 +409,55 @@ class DjangoTransport:
         self.backend.close()
 
 
+# A plain address (ASCII, no quoting, no display name) is its own envelope address; only
+# others need the email package's parser (which costs more than sending the message).
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+\Z")
+
+
+def envelope_address(address: str) -> str:
+    """The address as SMTP's MAIL FROM or RCPT TO takes it (Django's sanitising)."""
+    if _PLAIN_ADDRESS.match(address):
+        return address
+    return _sanitized(address)
+
+
+@functools.lru_cache(maxsize=64)  # the sender, mostly
+def _sanitized(address: str) -> str:
+    return sanitize_address(address, settings.DEFAULT_CHARSET)
+
+
+def _path(address: str) -> str:
+    """An envelope address in angle brackets, as smtplib's ``mail`` and ``rcpt`` write it
+    (without parsing a plain one again)."""
+    return f"<{address}>" if _PLAIN_ADDRESS.match(address) else smtplib.quoteaddr(address)
+
+
 def uses_smtp() -> bool:
     return settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
 
 
-def mark_sent_then(queryset, end, **fields) -> bool:
-    """Mark the delivery (``queryset``: it, if still queued and ours) sent, and call
-    ``end()`` (write the final dot) as soon as that commit cannot be stopped any more.
-    False, without calling ``end``, when the row is no longer ours.
+def _sent_statement(connection) -> str:
+    """The UPDATE that marks one delivery sent if it is still queued and still carries
+    the claim token: written once, as plain SQL (building it with the ORM for every
+    message cost more than running it)."""
+    quote = connection.ops.quote_name
+    column = {
+        name: quote(Delivery._meta.get_field(name).column)
+        for name in ("id", "status", "claim_token", "sent_at", "attempts", "last_error")
+    }
+    # Table and column names from the model, quoted; the values are parameters.
+    return (
+        f"UPDATE {quote(Delivery._meta.db_table)} SET {column['status']} = %s, "  # noqa: S608
+        f"{column['sent_at']} = %s, {column['attempts']} = %s, {column['last_error']} = '' "
+        f"WHERE {column['id']} = %s AND {column['claim_token']} = %s "
+        f"AND {column['status']} = %s"
+    )
+
+
+def mark_sent_then(pk: int, token: str, attempts: int, end) -> bool:
+    """Mark delivery ``pk`` sent (if it is still queued and still ours: ``token``), with
+    ``attempts``, and call ``end()`` (write the final dot) as soon as that commit cannot
+    be stopped any more. False, without calling ``end``, when the row is no longer ours.
 
     SQLite commits inside this process: the UPDATE returns once it is in the database
     file, and ``end`` follows. PostgreSQL commits in the server: once the server has the
@@ -412,20 +467,30 @@ def mark_sent_then(queryset, end, **fields) -> bool:
     in a transaction, the COMMIT is handed to the kernel without waiting, the dot right
     after it, and only then the COMMIT's answer is read.
     """
-    fields["status"] = Delivery.Status.SENT
-    fields.setdefault("last_error", "")
     connection = transaction.get_connection()
+    params = (
+        Delivery.Status.SENT.value,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        attempts,
+        pk,
+        token,
+        Delivery.Status.QUEUED.value,
+    )
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         # (Inside an outer transaction, as in tests, the commit is not ours to make.)
-        if not queryset.update(**fields):
-            return False
+        with connection.cursor() as cursor:
+            cursor.execute(_sent_statement(connection), params)
+            if cursor.rowcount != 1:
+                return False
         end()
         return True
     from psycopg import generators, pq
 
     with transaction.atomic():
-        if not queryset.update(**fields):
-            return False
+        with connection.cursor() as cursor:
+            cursor.execute(_sent_statement(connection), params)
+            if cursor.rowcount != 1:
+                return False
         pg = connection.connection
         pg.pgconn.send_query(b"COMMIT")
         pg.wait(generators.send(pg.pgconn))
@@ -771,12 +836,15 @@ class Sender:
         )
 
     # -- one message --
+    @staticmethod
+    def _mine(token: str, delivery: Delivery):
+        return Delivery.objects.filter(pk=delivery.pk, claim_token=token)
+
     def send(self, token: str, delivery: Delivery) -> str:
         engine = self.engine
-        mine = Delivery.objects.filter(pk=delivery.pk, claim_token=token)
         rendered = engine.rendered(delivery.mailing, delivery.language)
         if rendered is None:
-            mine.filter(status=Delivery.Status.QUEUED).update(
+            self._mine(token, delivery).filter(status=Delivery.Status.QUEUED).update(
                 status=Delivery.Status.FAILED, last_error="no language version"
             )
             return FAILED
@@ -784,12 +852,7 @@ class Sender:
         prepared = engine.prepared(delivery.mailing, delivery.language)
 
         def commit(end) -> bool:
-            return mark_sent_then(
-                mine.filter(status=Delivery.Status.QUEUED),
-                end,
-                sent_at=timezone.now(),
-                attempts=delivery.attempts + 1,
-            )
+            return mark_sent_then(delivery.pk, token, delivery.attempts + 1, end)
 
         def build():
             return compose.message(
@@ -799,24 +862,32 @@ class Sender:
         try:
             if isinstance(self.transport, SmtpTransport):
                 data = prepared.bytes_for(subscriber, subscriber.email)
-                sender = prepared.sender
+                sender, stuffed = prepared.sender, data is not None
                 if data is None:  # an address the prepared bytes cannot take
                     message = build()
                     data = message.message().as_bytes(linesep="\r\n")
                     sender = message.from_email
                 outcome, error = self.transport.deliver(
-                    sender, subscriber.email, data, commit, pending=f"{delivery.pk} {token}"
+                    sender,
+                    subscriber.email,
+                    data,
+                    commit,
+                    pending=f"{delivery.pk} {token}",
+                    stuffed=stuffed,
                 )
             else:
                 outcome, error = self.transport.deliver_message(build(), commit)
         except ValueError:  # an address smtplib cannot put in an envelope
             outcome, error = FAILED, "address not deliverable"
-            mine.filter(status=Delivery.Status.QUEUED).update(
+            self._mine(token, delivery).filter(status=Delivery.Status.QUEUED).update(
                 status=Delivery.Status.FAILED, last_error=error
             )
             return outcome
         attempts = delivery.attempts + 1
-        if outcome == SENT and error:
+        if outcome == SENT and not error:
+            return outcome
+        mine = self._mine(token, delivery)
+        if outcome == SENT:
             mine.update(last_error=error)
         elif outcome == UNSENT:
             mine.filter(status=Delivery.Status.SENT).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_prepared_bytes_say_what_the_built_message_says(mailing, make_subscriber
     prepared = compose.Prepared(rendered, mailing)
     assert prepared.usable
 
-    fast = _parts(prepared.bytes_for(subscriber, "olena@example.org"))
+    fast = _parts(unstuffed(prepared.bytes_for(subscriber, "olena@example.org")))
     slow = _parts(
         compose.message(rendered, mailing=mailing, subscriber=subscriber, to="olena@example.org")
         .message()
@@ -75,6 +76,29 @@ def test_prepared_bytes_say_what_the_built_message_says(mailing, make_subscriber
     assert links.unsubscribe_target(token) == (subscriber, mailing)
     one_click = fast["unsub"].strip("<>").rstrip("/").rsplit("/", 1)[1]
     assert links.unsubscribe_target(one_click) == (subscriber, mailing)
+    preference_link = next(
+        word for word in fast["text"].split() if "/newsletter/preferences/" in word
+    )
+    token = preference_link.rstrip("/").rsplit("/", 1)[1]
+    assert links.subscriber_for_preferences(token) == subscriber
+
+
+def unstuffed(data: bytes) -> bytes:
+    """SMTP's dot-stuffing undone (what the receiving server does)."""
+    return re.sub(rb"(?m)^\.\.", b".", data)
+
+
+def test_prepared_bytes_are_dot_stuffed_once_and_end_with_a_line_break(mailing, make_subscriber):
+    variant = mailing.variants.get(language="de")
+    variant.body = "Erste Zeile\n\n.Zeile mit Punkt\n\n...und drei"
+    variant.save()
+    prepared = compose.Prepared(compose.render(variant), mailing)
+    data = prepared.bytes_for(make_subscriber("olena@example.org"), "olena@example.org")
+
+    assert b"\r\n..Zeile mit Punkt" in data
+    assert b"\r\n....und drei" in data
+    assert data.endswith(b"\r\n")
+    assert b"\r\n.Zeile" not in data  # no line starts with a single dot
 
 
 def test_relative_links_and_images_become_absolute_and_no_other_origin_is_loaded(mailing):

@@ -422,3 +422,18 @@ def test_no_rate_limit_when_zero():
 def test_command_refuses_nonsense(argument):
     with pytest.raises(CommandError):
         call_command("send_newsletters", "--until-done", *argument)
+
+
+@pytest.mark.parametrize(
+    ("address", "envelope", "path"),
+    [
+        ("olena@example.org", "olena@example.org", "<olena@example.org>"),
+        ("o.k+news@mail.example.org", "o.k+news@mail.example.org", "<o.k+news@mail.example.org>"),
+        # Not plain: Django's sanitising (display name dropped by smtplib, IDNA domain).
+        ("Solidar <news@example.org>", "Solidar <news@example.org>", "<news@example.org>"),
+        ("olena@пример.укр", "olena@xn--e1afmkfd.xn--j1amh", "<olena@xn--e1afmkfd.xn--j1amh>"),
+    ],
+)
+def test_envelope_addresses_skip_the_parser_only_when_plain(address, envelope, path):
+    assert engine_module.envelope_address(address) == envelope
+    assert engine_module._path(engine_module.envelope_address(address)) == path
