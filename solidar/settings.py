@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "solidar.publishing",
     "solidar.events",
     "solidar.newsletter",
+    "solidar.aid",
     "modeltranslation",  # before django.contrib.admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
@@ -430,6 +431,7 @@ SOLIDAR_PERIODIC_JOBS = {
         "solidar.newsletter.tasks.purge_unconfirmed",
         timedelta(hours=1),
     ),
+    "purge_aid_cases": ("solidar.aid.tasks.purge", timedelta(hours=6)),
 }
 # Events: guests' personal data (and everyone's answers) are deleted this many days after
 # an event ends, keeping only the counts; reminders go out this many hours before.
@@ -453,6 +455,38 @@ SOLIDAR_NEWSLETTER_SOFT_BOUNCE_LIMIT = env.int("SOLIDAR_NEWSLETTER_SOFT_BOUNCE_L
 # The inbound bounce webhook (django-anymail): HTTP basic auth "user:password" the e-mail
 # service is configured with. Without it the webhook answers 404.
 ANYMAIL = {"WEBHOOK_SECRET": env.str("SOLIDAR_BOUNCE_WEBHOOK_SECRET") or None}
+
+# --- Mutual aid (solidar/aid; docs/security.md, "Mutual aid") -------------------------------
+# The key that salts and keys the codename hash: 32+ random characters from the environment,
+# never in the database (a dump alone then cannot even test a guessed codename). Changing it
+# makes every codename stop working.
+SOLIDAR_AID_CODENAME_KEY = env.str("SOLIDAR_AID_CODENAME_KEY")
+if PRODUCTION and len(SOLIDAR_AID_CODENAME_KEY) < 32:
+    raise ImproperlyConfigured("SOLIDAR_AID_CODENAME_KEY must be set to at least 32 characters")
+SOLIDAR_AID_CODENAME_KEY = SOLIDAR_AID_CODENAME_KEY or _development_secret(
+    "aid_codename_key.dev", lambda: secrets.token_urlsafe(48)
+)
+SOLIDAR_AID_CODENAME_WORDS = env.int("SOLIDAR_AID_CODENAME_WORDS", 7, minimum=7)
+# argon2id costs: the codename (every intake and every return: tens of milliseconds) and a
+# handler's case passphrase (once per unlock: a few hundred milliseconds, 128 MiB).
+SOLIDAR_AID_CODENAME_OPSLIMIT = env.int("SOLIDAR_AID_CODENAME_OPSLIMIT", 2, minimum=1)
+SOLIDAR_AID_CODENAME_MEMLIMIT = env.int("SOLIDAR_AID_CODENAME_MEMLIMIT", 32 << 20, minimum=8192)
+SOLIDAR_AID_PASSPHRASE_OPSLIMIT = env.int("SOLIDAR_AID_PASSPHRASE_OPSLIMIT", 3, minimum=1)
+SOLIDAR_AID_PASSPHRASE_MEMLIMIT = env.int(
+    "SOLIDAR_AID_PASSPHRASE_MEMLIMIT", 128 << 20, minimum=8192
+)
+SOLIDAR_AID_PASSPHRASE_MIN_LENGTH = env.int("SOLIDAR_AID_PASSPHRASE_MIN_LENGTH", 16, minimum=12)
+# How long an unlocked handler session keeps the team's keys.
+SOLIDAR_AID_UNLOCK_MINUTES = env.int("SOLIDAR_AID_UNLOCK_MINUTES", 60, minimum=1)
+# Closed cases keep only their statistics fields this many days after closing.
+SOLIDAR_AID_RETENTION_DAYS = env.int("SOLIDAR_AID_RETENTION_DAYS", 90, minimum=1)
+# An offer of help without an end date expires after this many days.
+SOLIDAR_AID_OFFER_DAYS = env.int("SOLIDAR_AID_OFFER_DAYS", 90, minimum=1)
+# The intake's anti-spam challenge: proof of work (leading zero bits of SHA-256) solved by
+# the browser with JavaScript, or without it a wait of this many seconds between opening
+# the form and sending it.
+SOLIDAR_AID_CHALLENGE_BITS = env.int("SOLIDAR_AID_CHALLENGE_BITS", 18, minimum=0)
+SOLIDAR_AID_CHALLENGE_WAIT_SECONDS = env.int("SOLIDAR_AID_CHALLENGE_WAIT_SECONDS", 30, minimum=0)
 
 # --- Logging: never an IP address, never a request body -------------------------------------
 LOGGING = {

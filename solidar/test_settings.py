@@ -24,3 +24,13 @@ if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
 # WhiteNoise warns when STATIC_ROOT does not exist; tests never collect static files.
 STATIC_ROOT = Path(tempfile.gettempdir()) / "solidar-test-static"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)
+
+# Mutual aid: a fixed codename key, and argon2id at its cheapest (the real costs are
+# measured in bench/aid.py, not in every test).
+SOLIDAR_AID_CODENAME_KEY = "test-codename-key-" + "y" * 32
+SOLIDAR_AID_CODENAME_OPSLIMIT = 1
+SOLIDAR_AID_CODENAME_MEMLIMIT = 8192
+SOLIDAR_AID_PASSPHRASE_OPSLIMIT = 1
+SOLIDAR_AID_PASSPHRASE_MEMLIMIT = 8192
+SOLIDAR_AID_CHALLENGE_BITS = 4
+SOLIDAR_AID_CHALLENGE_WAIT_SECONDS = 0
