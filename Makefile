@@ -65,6 +65,7 @@ check-deploy: $(STAMP)
 	@key=$$($(PY) -c "import secrets;print(secrets.token_urlsafe(64))"); \
 	datakey=$$($(PY) -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"); \
 	SOLIDAR_PRODUCTION=1 SECRET_KEY=$$key SOLIDAR_DATA_KEYS=k1:$$datakey EMAIL_HOST=localhost \
+	SOLIDAR_AID_CODENAME_KEY=$$key \
 	ALLOWED_HOSTS=solidar.example $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(STAMP) compilemessages

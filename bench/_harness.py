@@ -47,6 +47,7 @@ USERS = int(os.environ.get("BENCH_USERS", "8"))
 DURATION = float(os.environ.get("BENCH_DURATION", "20"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 KEEP = os.environ.get("BENCH_KEEP", "") == "1"
+SESSION_COOKIE = "__Host-session"
 
 
 def project_python() -> str:
@@ -271,6 +272,7 @@ class Server:
             "SOLIDAR_DATA_DIR": str(self.data_dir),
             "SECRET_KEY": secrets.token_urlsafe(64),
             "SOLIDAR_DATA_KEYS": f"k1:{data_key}",
+            "SOLIDAR_AID_CODENAME_KEY": secrets.token_urlsafe(48),
             "EMAIL_HOST": "localhost",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
@@ -391,10 +393,9 @@ class Server:
             body=form,
         )
         cookies.update(_set_cookies(headers))
-        session_name = "__Host-session"
-        if status not in (302, 303) or session_name not in cookies:
+        if status not in (302, 303) or SESSION_COOKIE not in cookies:
             raise RuntimeError(f"login as {username} failed: status {status}")
-        return _cookie_header({session_name: cookies[session_name]})
+        return _cookie_header({SESSION_COOKIE: cookies[SESSION_COOKIE]})
 
 
 def _set_cookies(headers: http.client.HTTPMessage) -> dict[str, str]:
@@ -407,6 +408,69 @@ def _set_cookies(headers: http.client.HTTPMessage) -> dict[str, str]:
 
 def _cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+# --- Signing in with a second factor ---------------------------------------------------
+def demo_totp_secret(username: str) -> str:
+    text = (ROOT / "solidar" / "accounts" / "demo.py").read_text(encoding="utf-8")
+    match = re.search(rf'"{username}": "([A-Z2-7]+)"', text)
+    if not match:
+        raise RuntimeError(f"no demo TOTP secret for {username} in accounts/demo.py")
+    return match[1]
+
+
+def totp(secret: str, period: int = 30) -> str:
+    """RFC 6238, as an authenticator app shows it; never a code about to expire."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.05)
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time() // period)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return str((int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**6).zfill(6)
+
+
+def form_post(server: Server, path: str, cookies: dict[str, str], fields: dict[str, str]):
+    status, headers, body = server.get(path, headers={"Cookie": _cookie_header(cookies)})
+    if status != 200:
+        raise RuntimeError(f"GET {path}: status {status}")
+    cookies.update(_set_cookies(headers))
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if not match:
+        raise RuntimeError(f"no CSRF token in {path}")
+    form = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": match[1].decode()})
+    status, headers, _body = server.request(
+        "POST",
+        path,
+        headers={
+            "Cookie": _cookie_header(cookies),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=form.encode(),
+    )
+    cookies.update(_set_cookies(headers))
+    return status, headers
+
+
+def login_with_totp(server: Server, username: str) -> str:
+    """Sign in through the login form and allauth's code step; the Cookie header."""
+    cookies: dict[str, str] = {}
+    status, headers = form_post(
+        server, "/en/accounts/login/", cookies, {"login": username, "password": DEMO_PASSWORD}
+    )
+    step = headers.get("Location", "")
+    if status not in (302, 303) or "/2fa/authenticate/" not in step:
+        raise RuntimeError(f"login as {username}: status {status}, to {step!r}")
+    code = totp(demo_totp_secret(username))
+    status, headers = form_post(server, step, cookies, {"code": code})
+    if status not in (302, 303) or "/2fa/" in headers.get("Location", ""):
+        raise RuntimeError(f"TOTP step for {username}: status {status}")
+    return _cookie_header({SESSION_COOKIE: cookies[SESSION_COOKIE]})
 
 
 # --- Reporting ------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
 import string
 import subprocess
@@ -43,15 +42,14 @@ import urllib.parse
 
 from _harness import (
     BENCH_DIR,
-    DEMO_PASSWORD,
     ROOT,
+    SESSION_COOKIE,
     Phase,
     Server,
     Target,
-    _cookie_header,
-    _set_cookies,
     check_targets,
     log,
+    login_with_totp,
     print_results,
     project_python,
     run_load,
@@ -65,7 +63,7 @@ P95_MS = 50
 RACE_THREADS = 8
 ORGANISER = "olga"
 # Production names its cookies with the __Host- prefix (settings.py).
-SESSION_COOKIE, CSRF_COOKIE = "__Host-session", "__Host-csrf"
+CSRF_COOKIE = "__Host-csrf"
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -95,69 +93,6 @@ def _recreate_database() -> None:
 def _drop_database() -> None:
     with contextlib.suppress(Exception), _admin_connection() as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-
-
-# --- signing in -----------------------------------------------------------------------------
-def _demo_totp_secret(username: str) -> str:
-    text = (ROOT / "solidar" / "accounts" / "demo.py").read_text(encoding="utf-8")
-    match = re.search(rf'"{username}": "([A-Z2-7]+)"', text)
-    if not match:
-        raise RuntimeError(f"no demo TOTP secret for {username} in accounts/demo.py")
-    return match[1]
-
-
-def _totp(secret: str, period: int = 30) -> str:
-    """RFC 6238, as an authenticator app shows it; never a code about to expire."""
-    import base64
-    import hashlib
-    import hmac
-    import struct
-
-    left = period - time.time() % period
-    if left < 5:
-        time.sleep(left + 0.05)
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    digest = hmac.new(key, struct.pack(">Q", int(time.time() // period)), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return str((int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**6).zfill(6)
-
-
-def _form_post(server: Server, path: str, cookies: dict[str, str], fields: dict[str, str]):
-    status, headers, body = server.get(path, headers={"Cookie": _cookie_header(cookies)})
-    if status != 200:
-        raise RuntimeError(f"GET {path}: status {status}")
-    cookies.update(_set_cookies(headers))
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    if not match:
-        raise RuntimeError(f"no CSRF token in {path}")
-    form = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": match[1].decode()})
-    status, headers, _body = server.request(
-        "POST",
-        path,
-        headers={
-            "Cookie": _cookie_header(cookies),
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-        body=form.encode(),
-    )
-    cookies.update(_set_cookies(headers))
-    return status, headers
-
-
-def login_with_totp(server: Server, username: str) -> str:
-    """Sign in through the login form and allauth's code step; the Cookie header."""
-    cookies: dict[str, str] = {}
-    status, headers = _form_post(
-        server, "/en/accounts/login/", cookies, {"login": username, "password": DEMO_PASSWORD}
-    )
-    step = headers.get("Location", "")
-    if status not in (302, 303) or "/2fa/authenticate/" not in step:
-        raise RuntimeError(f"login as {username}: status {status}, to {step!r}")
-    code = _totp(_demo_totp_secret(username))
-    status, headers = _form_post(server, step, cookies, {"code": code})
-    if status not in (302, 303) or "/2fa/" in headers.get("Location", ""):
-        raise RuntimeError(f"TOTP step for {username}: status {status}")
-    return _cookie_header({SESSION_COOKIE: cookies[SESSION_COOKIE]})
 
 
 # --- the registration race ------------------------------------------------------------------

@@ -21,6 +21,7 @@ _TEST_ONLY = (
     "SOLIDAR_TESTING",
     "SOLIDAR_DATA_KEYS",
     "SECRET_KEY",
+    "SOLIDAR_AID_CODENAME_KEY",
 )
 
 
@@ -61,6 +62,7 @@ def production_environ(tmp_path):
         SOLIDAR_PRODUCTION="1",
         SECRET_KEY=os.urandom(48).hex()[:64],
         SOLIDAR_DATA_KEYS=f"k1:{crypto.generate_key()}",
+        SOLIDAR_AID_CODENAME_KEY=os.urandom(32).hex(),
         EMAIL_HOST="localhost",
         ALLOWED_HOSTS="solidar.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",

@@ -81,6 +81,8 @@ SETUP = "import django; django.setup(); print('started')"
         ("SECRET_KEY", {}, "SECRET_KEY must be set"),
         (None, {"SECRET_KEY": "short"}, "SECRET_KEY must be set"),
         ("SOLIDAR_DATA_KEYS", {}, "SOLIDAR_DATA_KEYS must be set"),
+        ("SOLIDAR_AID_CODENAME_KEY", {}, "SOLIDAR_AID_CODENAME_KEY must be set"),
+        (None, {"SOLIDAR_AID_CODENAME_KEY": "short"}, "SOLIDAR_AID_CODENAME_KEY must be set"),
         ("EMAIL_HOST", {}, "EMAIL_HOST must be set"),
         (None, {"DEBUG": "1"}, "DEBUG must be off"),
         (None, {"SOLIDAR_PRODUCTION": "yes please"}, "SOLIDAR_PRODUCTION: expected a boolean"),
