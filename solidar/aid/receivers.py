@@ -1,0 +1,24 @@
+"""Plug-in boundary with Django's signals: logging out forgets the unlocked aid keys.
+
+Logging out flushes the session, and with it the encrypted box of team keys; the cookie
+that holds the box's key is then useless, and the logout answer's ``Clear-Site-Data:
+"cookies"`` (``PrivateCacheMiddleware``) asks the browser to drop it. This receiver makes
+the forgetting explicit and independent of the flush, and clears what this request
+already opened. (Connected from ``AidConfig.ready``.)
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
+
+from solidar.aid import keys as aidkeys
+
+
+@receiver(user_logged_out, dispatch_uid="solidar-aid-forget-keys")
+def forget_unlocked_keys(sender, request, user, **kwargs) -> None:
+    if request is None:
+        return
+    if hasattr(request, "session"):
+        request.session.pop(aidkeys.SESSION_KEY, None)
+    request._aid_keys = None
