@@ -357,3 +357,38 @@ def test_the_coordinators_page_does_not_grow_with_the_handlers(aid_team, aid_coo
         response = client.get(team_url())
     assert response.status_code == 200
     assert response.content.decode().count("Give access to") == count
+
+
+# -- manage.py create_aid_team --------------------------------------------------------------------
+def test_create_aid_team_makes_a_working_group_an_aid_team(db):
+    from django.core.management import call_command
+
+    from solidar.aid.models import AidTeam
+    from solidar.network.tests.factories import CollectiveFactory
+
+    group = CollectiveFactory(slug="legal-help", name="Legal help", working_group=True)
+    call_command("create_aid_team", "legal-help", "--intake")
+    team_row = AidTeam.objects.get(collective=group)
+    assert team_row.receives_intake
+    assert AuditEvent.objects.filter(action="aid.team_created").exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "flags", "message"),
+    [
+        ("nowhere", [], "No collective has the slug"),
+        ("koeln", [], "not a working group"),
+        ("aid-team", [], "already an aid team"),
+        ("second-group", ["--intake"], "already receives the requests"),
+    ],
+)
+def test_create_aid_team_refuses_clearly(aid_team, koeln_cell, slug, flags, message):
+    from django.core.management import CommandError, call_command
+
+    from solidar.aid.models import AidTeam
+    from solidar.network.tests.factories import CollectiveFactory
+
+    CollectiveFactory(slug="second-group", name="Second group", working_group=True)
+    with pytest.raises(CommandError, match=message):
+        call_command("create_aid_team", slug, *flags)
+    assert AidTeam.objects.count() == 1
