@@ -145,3 +145,11 @@ def test_a_handler_of_another_team_sees_the_offer_but_not_this_case(world):
     assert page.status_code == 200
     assert world["offer"].city in page.content.decode()
     assert client.get(f"/en/aid/cases/{world['case'].pk}/matches/").status_code == 404
+
+
+def test_a_coordinator_sees_the_statistics_of_their_own_team_only(world):
+    page = world["clients"]["other_team_handler"].get("/en/aid/statistics/").content.decode()
+    assert "Other Aid" in page
+    assert "Aid team" not in page.replace("Mutual aid", "")
+    mine = world["clients"]["aid_coordinator"].get("/en/aid/statistics/").content.decode()
+    assert "Other Aid" not in mine

@@ -183,7 +183,7 @@ def test_matches_page_queries_do_not_grow(make_case, handler, count):
         offers.ask_offerer(case, offer, "A week?", by=handler)
     client = client_for(handler)
     client.get(f"/en/aid/cases/{case.pk}/matches/")  # sessions and caches warm
-    with assert_max_queries(12, exact=True) as ctx:
+    with assert_max_queries(12) as ctx:  # 11 with the sessions in Redis
         response = client.get(f"/en/aid/cases/{case.pk}/matches/")
     assert response.status_code == 200
     print(f"matches page with {count} offers: {len(ctx.captured_queries)} queries")
@@ -197,7 +197,7 @@ def test_my_offers_page_queries_do_not_grow(cell_member, make_case, handler, cou
         offers.ask_offerer(case, offer, "A week?", by=handler)
     client = client_for(cell_member)
     client.get("/en/aid/offers/")
-    with assert_max_queries(6, exact=True) as ctx:
+    with assert_max_queries(6) as ctx:  # 5 with the sessions in Redis
         response = client.get("/en/aid/offers/")
     assert response.status_code == 200
     print(f"my offers page with {count} offers: {len(ctx.captured_queries)} queries")
