@@ -455,11 +455,15 @@ def test_a_purged_request_is_like_an_unknown_one(requester_client):
     assert response.status_code == 302 and response["Location"] == RETURN
 
 
-def test_a_message_after_the_cookie_ran_out_is_not_lost_silently(make_case):
-    client = Client()
-    response = client.post(MINE, {"text": "lost?"}, follow=True)
-    assert response.redirect_chain == [(RETURN, 302)]
-    assert "your message was not sent" in response.content.decode()
+def test_a_message_after_the_cookie_ran_out_is_kept_to_copy(make_case):
+    response = Client().post(MINE, {"text": "Are you <still> there?"})
+    assert response.status_code == 400
+    assert_private(response)
+    html = response.content.decode()
+    assert "your message was not sent" in html
+    assert "Are you &lt;still&gt; there?" in html
+    assert 'name="codename"' in html
+    assert not Entry.objects.exists()
 
 
 # -- leaving -----------------------------------------------------------------------------------

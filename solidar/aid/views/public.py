@@ -162,9 +162,12 @@ def return_page(request):
     return response
 
 
-def _return_page(request, form, *, status: int = 200, refusal: str = ""):
+def _return_page(request, form, *, status: int = 200, refusal: str = "", unsent: str = ""):
     return render(
-        request, "aid/public/return.html", {"form": form, "refusal": refusal}, status=status
+        request,
+        "aid/public/return.html",
+        {"form": form, "refusal": refusal, "unsent": unsent},
+        status=status,
     )
 
 
@@ -188,12 +191,17 @@ def my_request(request):
     requester = intake.recall(request)
     if requester is None:
         if request.method == "POST":
-            messages.warning(
+            # Their message stays on the page for them to copy; it was not sent.
+            refusal = _(
+                "Your time on this page ran out, so your message was not sent. Copy it, type "
+                "your codename again, and send it from your request's page."
+            )
+            return _return_page(
                 request,
-                _(
-                    "Your time on this page ran out, so your message was not sent. Type your "
-                    "codename again."
-                ),
+                CodenameForm(),
+                status=400,
+                refusal=refusal,
+                unsent=str(request.POST.get("text", "")),
             )
         return redirect("aid:return")
     form = MessageForm()

@@ -165,6 +165,17 @@
       })();
     }
 
+    // A second click would send the same token again, which the server refuses.
+    form.addEventListener("submit", function () {
+      var buttons = form.querySelectorAll("button[type=submit]");
+      setTimeout(function () {
+        for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+      }, 0);
+    });
+    if (nonceField.value) {
+      say("done"); // solved before the page came back with a message
+      return;
+    }
     say("working");
     var worker = null;
     try {
