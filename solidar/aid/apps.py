@@ -9,4 +9,4 @@ class AidConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from solidar.aid import rules  # noqa: F401 - registers the permissions
+        from solidar.aid import receivers, rules  # noqa: F401 - permissions and receivers

@@ -173,3 +173,23 @@ def rotate(team: AidTeam, team_keys: aidkeys.TeamKeys, *, by) -> TeamKey:
         audit.record(by, "aid.key_rotated", new_key, team=team.pk, version=new_key.version)
     team_keys.keys[new_key.version] = new_private
     return new_key
+
+
+def revoke_departed(collective_id: int, user) -> int:
+    """``user`` left (or was removed from) the working group ``collective_id``: if it is an
+    aid team, their handler row and grants go, audited. Rotating the key is still up to a
+    coordinator (the team page suggests it). Returns how many handler rows went."""
+    handlers = list(Handler.objects.filter(team__collective_id=collective_id, user=user))
+    for handler in handlers:
+        audit.record(
+            None,
+            "aid.access_revoked",
+            handler,
+            team=handler.team_id,
+            of=user.pk,
+            reason="left the working group",
+        )
+        handler.delete()
+    if handlers:
+        forget_handler_rows(user)
+    return len(handlers)

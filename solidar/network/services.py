@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from solidar.accounts.models import User
 from solidar.core import audit, emails
-from solidar.network import access, worldmap
+from solidar.network import access, signals, worldmap
 from solidar.network import rules as network_rules
 from solidar.network.models import (
     PROGRAMME_POINTS,
@@ -184,6 +184,7 @@ def _end_membership(membership: Membership, *, reason: str, by: User | None) -> 
     _event(membership, kind, by)
     audit.record(by, f"network.member_{kind}", membership, collective=membership.collective_id)
     network_rules.forget_memberships(membership.user)
+    signals.membership_ended.send(sender=Membership, membership=membership, reason=reason)
 
 
 def _lock(membership: Membership) -> Membership:

@@ -175,3 +175,21 @@ def test_case_numbers_count_up_per_team(make_case):
     first, _ = make_case()
     second, _ = make_case()
     assert second.number == first.number + 1
+
+
+def test_leaving_the_working_group_takes_the_key_grant_away(
+    aid_team, aid_coordinator, handler, make_case
+):
+    from solidar.network import services as network_services
+    from solidar.network.models import Membership
+
+    membership = Membership.objects.get(collective=aid_team.collective, user=handler)
+    network_services.remove_member(membership, by=aid_coordinator)
+
+    assert not Handler.objects.filter(user=handler).exists()
+    assert not KeyGrant.objects.filter(handler__user=handler).exists()
+    assert AuditEvent.objects.filter(action="aid.access_revoked", data__of=handler.pk).exists()
+    # The others keep theirs.
+    case, _ = make_case(situation="still readable")
+    keys = team_keys_of(aid_coordinator, aid_team)
+    assert casefile.request_for_team(case, keys)["situation"] == "still readable"
