@@ -125,7 +125,7 @@ def test_queue_open_claim_reply_close_without_javascript(
     page.get_by_label("Outcome (to close the case)").select_option("helped")
     page.get_by_role("button", name="Change the status").click()
     page.wait_for_url(CASE_URL)
-    expect(page.get_by_text("The case is Closed now.")).to_be_visible()
+    expect(page.get_by_text("New status: Closed.")).to_be_visible()
 
     urgent.refresh_from_db()
     assert urgent.assignee == handler

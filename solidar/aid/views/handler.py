@@ -289,7 +289,7 @@ def set_status(request, case, keys):
     except casework.CaseworkError as error:
         return _refused(request, case, keys, error, status_form=form)
     return _done(
-        request, case, _("The case is %(status)s now.") % {"status": case.get_status_display()}
+        request, case, _("New status: %(status)s.") % {"status": case.get_status_display()}
     )
 
 
