@@ -485,7 +485,7 @@ SOLIDAR_AID_OFFER_DAYS = env.int("SOLIDAR_AID_OFFER_DAYS", 90, minimum=1)
 # The intake's anti-spam challenge: proof of work (leading zero bits of SHA-256) solved by
 # the browser with JavaScript, or without it a wait of this many seconds between opening
 # the form and sending it.
-SOLIDAR_AID_CHALLENGE_BITS = env.int("SOLIDAR_AID_CHALLENGE_BITS", 18, minimum=0)
+SOLIDAR_AID_CHALLENGE_BITS = env.int("SOLIDAR_AID_CHALLENGE_BITS", 20, minimum=0)
 SOLIDAR_AID_CHALLENGE_WAIT_SECONDS = env.int("SOLIDAR_AID_CHALLENGE_WAIT_SECONDS", 30, minimum=0)
 
 # --- Logging: never an IP address, never a request body -------------------------------------

@@ -9,4 +9,6 @@ class AidConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from solidar.aid import receivers, rules  # noqa: F401 - permissions and receivers
+        from solidar.aid import panels, receivers, rules  # noqa: F401 - permissions, receivers
+
+        panels.register()  # offers of help and new requests on the member's dashboard

@@ -8,39 +8,18 @@ from django.utils.translation import pgettext_lazy
 
 from solidar.aid.intake import MESSAGE_LIMIT
 from solidar.aid.models import ContactMethod, Kind, Urgency
+from solidar.core import countries
 from solidar.core.forms import clean_text
 from solidar.network.models import SPOKEN_LANGUAGES
-from solidar.network.views import COUNTRY_NAMES
 
 TEXT_LIMIT = 5000
 CONTACT_LIMIT = 200
-# "ZZ" is the code CLDR and ISO 3166 leave for an unknown region.
-UNKNOWN_COUNTRY = "ZZ"
-# Where people asking for help are likely to be, besides the countries with cells.
-AID_COUNTRIES = {
-    **COUNTRY_NAMES,
-    "AE": _("United Arab Emirates"),
-    "AZ": _("Azerbaijan"),
-    "BY": _("Belarus"),
-    "KG": _("Kyrgyzstan"),
-    "MD": _("Moldova"),
-    "MN": _("Mongolia"),
-    "RU": _("Russia"),
-    "TJ": _("Tajikistan"),
-    "TM": _("Turkmenistan"),
-    "UA": _("Ukraine"),
-    "UZ": _("Uzbekistan"),
-}
+UNKNOWN_COUNTRY = countries.UNKNOWN
 
 
 def country_choices() -> list[tuple[str, str]]:
     """Every country by its name in the reader's language, then "another country"."""
-    named = sorted(((code, str(name)) for code, name in AID_COUNTRIES.items()), key=lambda c: c[1])
-    return [
-        ("", _("Choose a country")),
-        *named,
-        (UNKNOWN_COUNTRY, _("Another country, or I would rather not say")),
-    ]
+    return countries.country_choices(_("Choose a country"), unknown=True)
 
 
 def _text(label, help_text, *, limit: int = TEXT_LIMIT, rows: int = 6) -> forms.CharField:

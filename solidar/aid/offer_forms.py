@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from solidar.aid import offers
 from solidar.aid.models import Offer, OfferContact
+from solidar.core import countries
 from solidar.core.forms import clean_text as strip_controls
 from solidar.network.models import SPOKEN_LANGUAGES
-from solidar.network.views import COUNTRY_NAMES
 
 
 def country_choices():
-    names = sorted(((code, str(name)) for code, name in COUNTRY_NAMES.items()), key=lambda c: c[1])
-    return [("", _("Choose a country")), *names]
+    return countries.country_choices(_("Choose a country"))
 
 
 class DateInput(forms.DateInput):

@@ -11,6 +11,7 @@ already opened. (Connected from ``AidConfig.ready``.)
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from solidar.aid import keys as aidkeys
@@ -33,3 +34,12 @@ def revoke_departed_handler(sender, membership, reason, **kwargs) -> None:
     from solidar.aid import team
 
     team.revoke_departed(membership.collective_id, membership.user)
+
+
+@receiver(post_save, sender="aid.AidTeam", dispatch_uid="solidar-aid-team-saved")
+@receiver(post_delete, sender="aid.AidTeam", dispatch_uid="solidar-aid-team-deleted")
+def forget_aid_teams(sender, **kwargs) -> None:
+    """The cached set of aid teams' working groups (``rules.aid_team_collectives``)."""
+    from solidar.aid.rules import forget_aid_teams
+
+    forget_aid_teams()

@@ -9,21 +9,49 @@
   away access, rotate the key and see the statistics.
 - Any active member of the network may offer help and sees only their own offers.
 
-The user's handler rows are read once per request and kept on the user object; removal
-from the working group counts from the next request (its membership is read the same way).
+The user's handler rows are read once per request and kept on the user object, and only
+for members of an aid team's working group (``in_an_aid_team``); leaving the working group
+takes the handler's key grant away (``receivers``).
 """
 
 from __future__ import annotations
 
 import rules
+from django.core.cache import cache
 
 from solidar.accounts.rules import register_privileged_role
 from solidar.network import rules as network_rules
 
+AID_TEAMS_KEY = "solidar:aid:team-collectives"
+
+
+def aid_team_collectives() -> frozenset:
+    """Ids of the collectives that are aid teams, kept in the cache (a team is made
+    rarely; ``receivers`` forget the set when one is made or removed)."""
+    ids = cache.get(AID_TEAMS_KEY)
+    if ids is None:
+        from solidar.aid.models import AidTeam
+
+        ids = frozenset(AidTeam.objects.values_list("collective_id", flat=True))
+        cache.set(AID_TEAMS_KEY, ids, 600)
+    return ids
+
+
+def forget_aid_teams() -> None:
+    cache.delete(AID_TEAMS_KEY)
+
+
+def in_an_aid_team(user) -> bool:
+    """Is the user a current member of any aid team's working group? Answered from the
+    memberships the request loads anyway and the cached set of teams: the question every
+    page asks (must this person use MFA?) costs no query for everyone else."""
+    memberships = network_rules.current_memberships(user)
+    return bool(memberships) and not aid_team_collectives().isdisjoint(memberships)
+
 
 def handler_rows(user) -> dict[int, object]:
     """The user's Handler rows by team id, each with ``has_grant``; cached on the user."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not in_an_aid_team(user):
         return {}
     cached = getattr(user, "_aid_handlers", None)
     if cached is None:

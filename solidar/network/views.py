@@ -18,12 +18,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from solidar.accounts.mfa import privileged_view
+from solidar.core import countries
 from solidar.core.pagecache import cache_for_anonymous
 from solidar.network import access, forms, services
 from solidar.network import rules as network_rules
@@ -31,43 +32,11 @@ from solidar.network.models import SPOKEN_LANGUAGES, Application, Collective, In
 from solidar.network.services import NetworkError
 from solidar.network.worldmap import cached_map, render_map
 
-# Countries where cells exist or may soon; an unknown code is shown as it is.
-COUNTRY_NAMES = {
-    "AR": gettext_lazy("Argentina"),
-    "AM": gettext_lazy("Armenia"),
-    "AT": gettext_lazy("Austria"),
-    "BE": gettext_lazy("Belgium"),
-    "CH": gettext_lazy("Switzerland"),
-    "CY": gettext_lazy("Cyprus"),
-    "CZ": gettext_lazy("Czechia"),
-    "DE": gettext_lazy("Germany"),
-    "DK": gettext_lazy("Denmark"),
-    "EE": gettext_lazy("Estonia"),
-    "ES": gettext_lazy("Spain"),
-    "FI": gettext_lazy("Finland"),
-    "FR": gettext_lazy("France"),
-    "GB": gettext_lazy("United Kingdom"),
-    "GE": gettext_lazy("Georgia"),
-    "IL": gettext_lazy("Israel"),
-    "IT": gettext_lazy("Italy"),
-    "KZ": gettext_lazy("Kazakhstan"),
-    "LT": gettext_lazy("Lithuania"),
-    "LV": gettext_lazy("Latvia"),
-    "ME": gettext_lazy("Montenegro"),
-    "NL": gettext_lazy("Netherlands"),
-    "NO": gettext_lazy("Norway"),
-    "PL": gettext_lazy("Poland"),
-    "PT": gettext_lazy("Portugal"),
-    "RS": gettext_lazy("Serbia"),
-    "SE": gettext_lazy("Sweden"),
-    "TR": gettext_lazy("Turkey"),
-    "US": gettext_lazy("United States"),
-}
 LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
 
 
 def country_name(code: str) -> str:
-    return str(COUNTRY_NAMES.get(code, code)) if code else _("Other places")
+    return countries.country_name(code) if code else _("Other places")
 
 
 def _with_language_names(collectives):

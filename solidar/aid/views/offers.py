@@ -23,8 +23,8 @@ from solidar.aid.models import AidTeam, Case, Offer
 from solidar.aid.offer_forms import AnswerForm, ArrangedForm, OfferForm, QuestionForm
 from solidar.aid.views.common import private_view
 from solidar.core import audit
+from solidar.core.countries import country_name
 from solidar.network.models import SPOKEN_LANGUAGES
-from solidar.network.views import country_name
 
 LANGUAGE_NAMES = dict(SPOKEN_LANGUAGES)
 

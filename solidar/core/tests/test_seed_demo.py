@@ -39,7 +39,7 @@ def test_seed_demo_builds_the_demo_network_and_is_idempotent():
     )
     assert public_cities == {"Köln", "Berlin", "Paris", "Warszawa", "Buenos Aires"}
     assert cells.filter(visibility=Collective.Visibility.HIDDEN).count() == 1
-    assert Collective.objects.filter(kind=Collective.Kind.WORKING_GROUP).count() == 5
+    assert Collective.objects.filter(kind=Collective.Kind.WORKING_GROUP).count() == 6  # aid team
     pending = Application.objects.get(status=Application.Status.PENDING)
     assert pending.vouch_count == 1
     assert pending.collective.slug == "warszawa"

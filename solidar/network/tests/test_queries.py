@@ -42,7 +42,9 @@ def test_members_page(koeln, member, size):
     client = client_for(member)
     url = reverse("network:members", args=["koeln"])
 
-    get(client, url, 12)  # the first view (session refresh, roster sorted and cached) ...
+    # The first view (session refresh, roster sorted and cached, the set of aid teams'
+    # working groups cached: "must this person use MFA?") ...
+    get(client, url, 13)
     response = get(client, url, 6)  # ... and later ones: session, user, cell, rows, handles
 
     body = response.content.decode()
@@ -58,7 +60,8 @@ def test_dashboard_of_a_member_of_many_collectives(member, size):
         MembershipFactory(collective=CollectiveFactory(slug=f"cell-q{number}"), user=member)
     client = client_for(member)
 
-    get(client, reverse("network:dashboard"), 13)  # 11 and the events panel (cold)
+    # 11, the events panel (cold), the aid panel (offers) and the set of aid teams (cold).
+    get(client, reverse("network:dashboard"), 15)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -69,9 +72,10 @@ def test_dashboard_of_a_coordinator_with_many_applications(koeln, coordinator, m
     client = client_for(coordinator)
 
     # A coordinator's applications are to-dos only, not also "waiting for your answer".
-    # 9 and the events panel (cold); a coordinator's privileged role is answered from the
-    # memberships, without loading permissions.
-    response = get(client, reverse("network:dashboard"), 11)
+    # 9, the events panel (cold) and the aid panel (offers, and the set of aid teams,
+    # cold); a coordinator's privileged role is answered from the memberships, without
+    # loading permissions.
+    response = get(client, reverse("network:dashboard"), 13)
 
     html = response.content.decode()
     assert html.count(f'href="{reverse("network:application", args=[applications[0].pk])}"') == 1
@@ -93,7 +97,7 @@ def test_directory_for_a_member(member, size):
     CollectiveFactory.create_batch(size, working_group=True)
     client = client_for(member)
 
-    response = get(client, reverse("network:directory"), 9)
+    response = get(client, reverse("network:directory"), 10)  # 9 and the aid teams (cold)
 
     assert response.content.decode().count("/network/cell-") >= size
 
