@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -275,6 +276,33 @@ def sign_in(page, login: str, password: str, *, language: str = "en") -> None:
     page.locator("form:has(input[name=login])").get_by_role(
         "button", name=re.compile("sign in|log in", re.IGNORECASE)
     ).click()
+
+
+# TOTP codes used per secret in this process: the server refuses a code twice within its
+# 30 seconds (replay protection), so a second sign-in waits for the next code.
+_used_codes: dict[str, str] = {}
+
+
+def fresh_code(secret: str) -> str:
+    """A code with time left (totp_now waits), and not the one used last."""
+    from solidar.core.testing import totp_now
+
+    code = totp_now(secret)
+    while code == _used_codes.get(secret):
+        time.sleep(30 - time.time() % 30 + 0.05)
+        code = totp_now(secret)
+    _used_codes[secret] = code
+    return code
+
+
+def sign_in_with_totp(page, user, password) -> None:
+    """Sign in through the login form and allauth's code step (``user.totp_secret``)."""
+    sign_in(page, user.username, password)
+    page.wait_for_url(re.compile(r"/en/accounts/2fa/authenticate/"))
+    code = page.locator("[name=code]")
+    code.fill(fresh_code(user.totp_secret))
+    code.press("Enter")
+    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
 
 
 def sign_out(page) -> None:

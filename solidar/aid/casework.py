@@ -128,10 +128,24 @@ def queue(
     who: str = "",
 ) -> QuerySet[Case]:
     """The team's cases by urgency, then age (oldest first). Only clear metadata; no keys
-    needed. ``mark`` adds the flags to the page shown."""
+    needed. ``mark`` adds the flags to the page shown. The open cases are read along the
+    partial index ``aid_case_open_queue`` in its order (no sort of thousands of rows for a
+    page of fifty): its condition is written exactly as the index's. Count them with
+    ``queue_count`` (the other index counts faster)."""
+    return _queue_filter(team, user=user, status=status, kind=kind, who=who, counting=False)
+
+
+def queue_count(team: AidTeam, *, user=None, status: str = "open", kind: str = "", who: str = ""):
+    """How many cases ``queue`` holds, counted along ``aid_case_queue``."""
+    return _queue_filter(team, user=user, status=status, kind=kind, who=who, counting=True)
+
+
+def _queue_filter(team, *, user, status, kind, who, counting: bool):
     cases = Case.objects.filter(team=team)
-    if status == "open":
+    if status == "open" and counting:
         cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status == "open":
+        cases = cases.exclude(status=S.CLOSED)
     elif status in S.values:
         cases = cases.filter(status=status)
     if kind:
@@ -140,6 +154,8 @@ def queue(
         cases = cases.filter(assignee_id=user.pk)
     elif who == "unassigned":
         cases = cases.filter(assignee__isnull=True)
+    if counting:
+        return cases.count()
     return (
         cases.select_related("assignee")
         .only(

@@ -160,7 +160,7 @@ class QueueFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[
-            ("open", _("Open")),
+            ("open", pgettext_lazy("aid cases", "Open")),
             *Case.Status.choices,
             ("all", pgettext_lazy("aid cases", "All")),
         ],

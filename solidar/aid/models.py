@@ -175,7 +175,7 @@ class Case(models.Model):
         NEW = "new", pgettext_lazy("aid case", "New")
         TRIAGED = "triaged", _("Triaged")
         IN_PROGRESS = "in_progress", _("In progress")
-        WAITING = "waiting", _("Waiting")
+        WAITING = "waiting", pgettext_lazy("aid case", "Waiting")
         CLOSED = "closed", pgettext_lazy("aid case", "Closed")
 
     class Outcome(models.TextChoices):
@@ -225,6 +225,12 @@ class Case(models.Model):
             # The triage queue: open cases of a team by urgency, then age.
             models.Index(
                 fields=["team", "status", "urgency_rank", "created_at"], name="aid_case_queue"
+            ),
+            # The open queue in its order (casework.queue writes the same condition).
+            models.Index(
+                fields=["team", "urgency_rank", "created_at", "number"],
+                condition=~Q(status="closed"),
+                name="aid_case_open_queue",
             ),
             models.Index(fields=["assignee", "status"], name="aid_case_assignee"),
             models.Index(fields=["status", "closed_at"], name="aid_case_retention"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from solidar.aid import offers
 from solidar.aid.models import Offer, OfferContact
@@ -82,7 +83,6 @@ class OfferForm(forms.Form):
         required=False,
         widget=DateInput(),
         error_messages={"invalid": _("Enter a date such as 2025-03-14.")},
-        help_text=_("Without a last day, the offer expires after %(days)d days."),
     )
 
     def __init__(self, *args, offer: Offer | None = None, **kwargs):
@@ -101,9 +101,12 @@ class OfferForm(forms.Form):
                 "available_until": offer.available_until,
             }
         super().__init__(*args, **kwargs)
-        self.fields["available_until"].help_text = self.fields["available_until"].help_text % {
-            "days": settings.SOLIDAR_AID_OFFER_DAYS
-        }
+        days = settings.SOLIDAR_AID_OFFER_DAYS
+        self.fields["available_until"].help_text = ngettext(
+            "Without a last day, the offer expires after %(days)d day.",
+            "Without a last day, the offer expires after %(days)d days.",
+            days,
+        ) % {"days": days}
 
     def _clean_text(self, name: str) -> str:
         return strip_controls(self.cleaned_data.get(name) or "")

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,15 +126,6 @@ def matching(event: Event, *, status: str = "", q: str = "", answers: bool = Tru
         queryset = queryset.filter(name_key__contains=q)
     fields = (*ROW_FIELDS, "answers") if answers else ROW_FIELDS
     return queryset.order_by("name_key", "pk").values(*fields)
-
-
-def page_of(records, number, *, per_page: int, count: int | None = None) -> Page:
-    """One page of ``records``; a missing or bad ``number`` gets a valid page. Two queries:
-    the count and the page's rows; one when the ``count`` is known (from ``Counts``)."""
-    paginator = Paginator(records, per_page)
-    if count is not None:
-        paginator.count = count  # a cached_property: set, it is not asked of the database
-    return paginator.get_page(number)
 
 
 # -- rows ---------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ JavaScript on, axe-core checks the queue and the case page."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -14,15 +13,13 @@ from playwright.sync_api import expect
 from solidar.aid import casefile, codenames
 from solidar.aid.models import Case, Entry, Urgency
 from solidar.aid.tests.conftest import PASSPHRASE
-from solidar.browser import assert_accessible, sign_in
+from solidar.browser import assert_accessible, sign_in_with_totp
 from solidar.core.models import AuditEvent
-from solidar.core.testing import totp_now
 
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 20_000  # the machine running the tests may be busy
 CASE_URL = re.compile(r"/en/aid/cases/[0-9a-f-]{36}/$")
-_used_codes: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -30,25 +27,6 @@ def patient_expect():
     expect.set_options(timeout=TIMEOUT_MS)
     yield
     expect.set_options(timeout=None)
-
-
-def fresh_code(secret: str) -> str:
-    """A code not used before (the server refuses a code twice within its 30 seconds)."""
-    code = totp_now(secret)
-    while code == _used_codes.get(secret):
-        time.sleep(30 - time.time() % 30 + 0.05)
-        code = totp_now(secret)
-    _used_codes[secret] = code
-    return code
-
-
-def sign_in_with_totp(page, user, password) -> None:
-    sign_in(page, user.username, password)
-    page.wait_for_url(re.compile(r"/en/accounts/2fa/authenticate/"))
-    code = page.locator("[name=code]")
-    code.fill(fresh_code(user.totp_secret))
-    code.press("Enter")
-    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
 
 
 def unlock_on_the_way(page, password: str) -> None:

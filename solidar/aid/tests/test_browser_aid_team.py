@@ -6,7 +6,6 @@ database is checked after every step, not only the page."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -15,8 +14,7 @@ from solidar.aid import keys as aidkeys
 from solidar.aid.models import Handler, KeyGrant
 from solidar.aid.tests import team_helpers
 from solidar.aid.tests.conftest import PASSPHRASE
-from solidar.browser import sign_in, sign_out
-from solidar.core.testing import totp_now
+from solidar.browser import sign_in_with_totp, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +22,6 @@ team_member_mfa = team_helpers.team_member_mfa  # a fixture
 
 TIMEOUT_MS = 20_000  # the machine running the tests may be busy
 NEW_PASSPHRASE = "seven lanterns over a quiet harbour"
-_used_codes: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -32,25 +29,6 @@ def patient_expect():
     expect.set_options(timeout=TIMEOUT_MS)
     yield
     expect.set_options(timeout=None)
-
-
-def fresh_code(secret: str) -> str:
-    """A code not used before (the server refuses a code twice within its 30 seconds)."""
-    code = totp_now(secret)
-    while code == _used_codes.get(secret):
-        time.sleep(30 - time.time() % 30 + 0.05)
-        code = totp_now(secret)
-    _used_codes[secret] = code
-    return code
-
-
-def sign_in_with_totp(page, user, password) -> None:
-    sign_in(page, user.username, password)
-    page.wait_for_url(re.compile(r"/en/accounts/2fa/authenticate/"))
-    code = page.locator("[name=code]")
-    code.fill(fresh_code(user.totp_secret))
-    code.press("Enter")
-    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
 
 
 def confirm_password_if_asked(page, password: str) -> None:

@@ -16,12 +16,12 @@ sent to unlock; nothing else changes without the keys.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -36,7 +36,9 @@ from solidar.aid import casefile, casework
 from solidar.aid import handler_forms as hf
 from solidar.aid.models import Case, ContactMethod, Entry, Kind, Urgency
 from solidar.aid.views.common import private_view, team_keys, unlock_redirect
+from solidar.core.countries import country_name
 from solidar.core.forms import language_name
+from solidar.core.paging import page_of
 
 PER_PAGE = 50
 
@@ -44,14 +46,22 @@ PER_PAGE = 50
 # -- the queue ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Row:
-    """A case of the queue with its words ready (translated once per page, not per row)."""
+    """A case of the queue with everything the table shows ready: words translated once
+    per page, not per row, and flat attributes (each dotted lookup in a template costs)."""
 
     case: Case
+    number: int
+    url: str
     age: str
+    created: str
     kind: str
+    country: str
     urgency: str
     status: str
-    urgent: bool
+    handler: str
+    overdue: bool
+    news: bool
+    css: str
 
 
 def _rows(cases: list[Case], now: datetime) -> list[Row]:
@@ -59,19 +69,40 @@ def _rows(cases: list[Case], now: datetime) -> list[Row]:
     urgencies = {value: str(label) for value, label in Urgency.choices}
     statuses = {value: str(label) for value, label in Case.Status.choices}
     outcomes = {value: str(label) for value, label in Case.Outcome.choices}
+    # One reverse() for the page, not one per row; each age worded once.
+    blank = uuid.UUID(int=0)
+    url = reverse("aid:case", args=[blank]).replace(str(blank), "{}")
+    ages: dict = {}
     rows = []
     for case in cases:
         status = statuses.get(case.status, case.status)
         if case.outcome:
             status = f"{status} ({outcomes.get(case.outcome, case.outcome)})"
+        # Older than a day, the age in one unit depends only on the calendar day and
+        # whether the hour came before now's.
+        day = (case.created_at.date(), case.created_at.time() <= now.time())
+        if day not in ages or (now - case.created_at).days < 1:
+            ages[day] = timesince(case.created_at, now, depth=1)
+        css = "case-row"
+        if case.overdue:
+            css += " case-row--overdue"
+            if case.urgency in casework.URGENT:
+                css += " case-row--overdue-urgent"
         rows.append(
             Row(
                 case=case,
-                age=timesince(case.created_at, now, depth=1),
+                number=case.number,
+                url=url.format(case.pk),
+                age=ages[day],
+                created=case.created_at.isoformat(),
                 kind=kinds.get(case.kind, case.kind),
+                country=country_name(case.country),
                 urgency=urgencies.get(case.urgency, case.urgency),
                 status=status,
-                urgent=case.urgency in casework.URGENT,
+                handler=str(case.assignee) if case.assignee_id else "",
+                overdue=case.overdue,
+                news=case.has_news,
+                css=css,
             )
         )
     return rows
@@ -101,8 +132,13 @@ def _queue(request):
     filters = hf.QueueFilterForm(request.GET or None)
     status, kind, who = filters.value("status"), filters.value("kind"), filters.value("who")
     now = timezone.now()
-    cases = casework.queue(team, user=request.user, status=status, kind=kind, who=who)
-    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    chosen_filters = {"user": request.user, "status": status, "kind": kind, "who": who}
+    page = page_of(
+        casework.queue(team, **chosen_filters),
+        request.GET.get("page"),
+        per_page=PER_PAGE,
+        count=casework.queue_count(team, **chosen_filters),
+    )
     shown = casework.mark(list(page.object_list), now)
     rows = _rows(shown, now)
     query = {"status": status, "kind": kind, "who": who}

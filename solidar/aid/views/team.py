@@ -27,6 +27,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from solidar.accounts.mfa import mfa_setup_redirect, refusal
@@ -418,7 +419,11 @@ def unlock(request):
     aidkeys.hold(request, response, keys)
     messages.success(
         request,
-        _("The team's cases are unlocked for %(minutes)d minutes.")
+        ngettext(
+            "The team's cases are unlocked for %(minutes)d minute.",
+            "The team's cases are unlocked for %(minutes)d minutes.",
+            settings.SOLIDAR_AID_UNLOCK_MINUTES,
+        )
         % {"minutes": settings.SOLIDAR_AID_UNLOCK_MINUTES},
     )
     return response

@@ -10,7 +10,6 @@ page, the guest form, the check-in page and the participant list."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,8 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from solidar.accounts.tests.factories import UserFactory
-from solidar.browser import assert_accessible, sign_in, sign_out
-from solidar.core.testing import path_in_last_mail, totp_now
+from solidar.browser import assert_accessible, sign_in, sign_in_with_totp, sign_out
+from solidar.core.testing import path_in_last_mail
 from solidar.events.models import Event, Registration
 from solidar.network.tests.factories import MembershipFactory
 
@@ -33,8 +32,6 @@ TIMEOUT_MS = 20_000  # the machine running the tests may be busy
 GUEST_NAME = "Marta K."
 GUEST_EMAIL = "marta.k@example.net"
 
-_used_codes: dict[str, str] = {}
-
 
 @pytest.fixture(autouse=True)
 def patient_expect():
@@ -42,26 +39,6 @@ def patient_expect():
     expect.set_options(timeout=TIMEOUT_MS)
     yield
     expect.set_options(timeout=None)
-
-
-def fresh_code(secret: str) -> str:
-    """A code with time left (totp_now waits), and not the one used last: the server
-    refuses a code twice within its 30 seconds (replay protection)."""
-    code = totp_now(secret)
-    while code == _used_codes.get(secret):
-        time.sleep(30 - time.time() % 30 + 0.05)
-        code = totp_now(secret)
-    _used_codes[secret] = code
-    return code
-
-
-def sign_in_with_totp(page, user, password) -> None:
-    sign_in(page, user.username, password)
-    page.wait_for_url(re.compile(r"/en/accounts/2fa/authenticate/"))
-    code = page.get_by_label("Code")
-    code.fill(fresh_code(user.totp_secret))
-    code.press("Enter")
-    page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
 
 
 def sign_in_member(page, user, password) -> None:

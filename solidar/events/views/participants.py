@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from solidar.accounts.mfa import privileged_view
+from solidar.core.paging import page_of
 from solidar.events import access, letters, participants, services
 from solidar.events.models import Event, Registration
 from solidar.events.services import EventError
@@ -74,7 +75,7 @@ def roster(request, slug):
     }
     if not event.purged_at:
         records = participants.matching(event, status=status, q=q)
-        page = participants.page_of(
+        page = page_of(
             records,
             request.GET.get("page"),
             per_page=PER_PAGE,
