@@ -10,12 +10,16 @@ from collections.abc import Callable
 
 import rules
 
-_privileged_roles: list[Callable] = []
+_privileged_roles: list[tuple[int, Callable]] = []
 
 
-def register_privileged_role(predicate: Callable) -> None:
-    """Declare that users matching ``predicate`` must have MFA for their privileged pages."""
-    _privileged_roles.append(predicate)
+def register_privileged_role(predicate: Callable, *, cheap: bool = False) -> None:
+    """Declare that users matching ``predicate`` must have MFA for their privileged pages.
+    ``cheap``: answered from what every request loads anyway (the memberships, a cached
+    flag): asked before the others, so a coordinator or a handler never waits for the
+    permission queries of the rest."""
+    _privileged_roles.append((0 if cheap else 1, predicate))
+    _privileged_roles.sort(key=lambda entry: entry[0])  # stable: registration order kept
 
 
 @rules.predicate
@@ -36,7 +40,11 @@ def can_edit_site(user) -> bool:
 
 @rules.predicate
 def has_privileged_role(user) -> bool:
-    return any(predicate(user) for predicate in _privileged_roles)
+    return any(predicate(user) for _cost, predicate in _privileged_roles)
+
+
+def unregister_privileged_role(predicate: Callable) -> None:
+    _privileged_roles[:] = [entry for entry in _privileged_roles if entry[1] is not predicate]
 
 
 # The roles before the site-editing permission: a coordinator's role is answered from the

@@ -125,7 +125,7 @@ def owns_offer(user, offer) -> bool:
 
 
 # Handlers and anyone who has set a case passphrase must use MFA for their pages.
-register_privileged_role(lambda user: bool(handler_rows(user)))
+register_privileged_role(lambda user: bool(handler_rows(user)), cheap=True)
 
 rules.add_perm("aid.become_handler", is_team_member)
 rules.add_perm("aid.work_cases", is_handler)  # (user, team or case)

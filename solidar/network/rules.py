@@ -181,4 +181,4 @@ rules.add_perm(
 )
 rules.add_perm("network.withdraw_application", is_applicant & is_pending)
 
-register_privileged_role(coordinates_anything)
+register_privileged_role(coordinates_anything, cheap=True)

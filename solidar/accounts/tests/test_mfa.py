@@ -41,7 +41,7 @@ def registered_role():
 
     account_rules.register_privileged_role(is_coordinator)
     yield
-    account_rules._privileged_roles.remove(is_coordinator)
+    account_rules.unregister_privileged_role(is_coordinator)
 
 
 def assert_sent_to_mfa_setup(response):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -388,11 +389,18 @@ def test_a_handler_of_two_teams_chooses_the_team(aid_team, handler, unlocked_cli
 
 
 # -- query counts ------------------------------------------------------------------------------
-# Every page of a privileged user: session, user, memberships, two permission queries
-# (the privileged-role check of the idle timeout), handler rows, MFA, and the session's
-# new expiry at the end (savepoint, update, release), and the set of aid teams' working
-# groups (cached; every test starts with a cold cache): 11.
-BASELINE = 11
+# Every page of a handler: session, user, memberships, the set of aid teams' working
+# groups (cached; every test starts with a cold cache), handler rows (the privileged-role
+# check asks the handler's role first, before the permission queries of the other roles),
+# MFA, and the session's new expiry at the end (savepoint, update, release): 9.
+BASELINE = 9
+
+
+def pinned(expected: int) -> int:
+    """With Redis (cached_db) the session comes from the cache: one query fewer."""
+    return expected - 1 if settings.SESSION_ENGINE.endswith("cached_db") else expected
+
+
 # The queue: the count, the page of cases, the steps past their due date on the page.
 QUEUE_QUERIES = BASELINE + 3
 # The case page: the case; the audit row and handler_seen_at (savepoint, insert, update,
@@ -408,7 +416,7 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     for case in made[::2]:
         casework.claim(case, aid_coordinator)
     client = unlocked_client(handler)
-    with assert_max_queries(QUEUE_QUERIES):
+    with assert_max_queries(pinned(QUEUE_QUERIES), exact=True):
         response = client.get(QUEUE)
     assert len(response.context["rows"]) == min(cases, 50)
 
@@ -424,6 +432,6 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     for i in range(entries % 5):
         casework.add_item(case, f"step {i}", by=handler)
     client = unlocked_client(handler)
-    with assert_max_queries(CASE_QUERIES):
+    with assert_max_queries(pinned(CASE_QUERIES), exact=True):
         response = client.get(case_url(case))
     assert len(response.context["timeline"]) == entries
