@@ -117,6 +117,10 @@ def grant_access(team: AidTeam, handler: Handler, team_keys: aidkeys.TeamKeys, *
         raise TeamError(_("Only a coordinator of the aid team can give access."))
     if not is_team_member(handler.user, team):
         raise TeamError(_("This person is no longer a member of the aid team's working group."))
+    current = aidkeys.current_key(team)
+    if current is None or current.version != team_keys.current_version:
+        # Keys unlocked before a rotation: granting them would give an old version.
+        raise TeamError(_("The key changed meanwhile. Unlock again and retry."))
     with transaction.atomic():
         key_grant = aidkeys.grant(handler, team_keys, by=by)
         audit.record(by, "aid.access_granted", handler, team=team.pk, to=handler.user_id)

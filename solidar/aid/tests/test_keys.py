@@ -193,3 +193,16 @@ def test_leaving_the_working_group_takes_the_key_grant_away(
     case, _ = make_case(situation="still readable")
     keys = team_keys_of(aid_coordinator, aid_team)
     assert casefile.request_for_team(case, keys)["situation"] == "still readable"
+
+
+def test_keys_unlocked_before_a_rotation_cannot_grant_the_old_version(
+    aid_team, aid_coordinator, pending_handler
+):
+    stale = team_keys_of(aid_coordinator, aid_team)
+    team.rotate(aid_team, team_keys_of(aid_coordinator, aid_team), by=aid_coordinator)
+
+    with pytest.raises(team.TeamError):
+        team.grant_access(
+            aid_team, Handler.objects.get(user=pending_handler), stale, by=aid_coordinator
+        )
+    assert not KeyGrant.objects.filter(handler__user=pending_handler).exists()
