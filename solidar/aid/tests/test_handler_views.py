@@ -435,3 +435,20 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     with assert_max_queries(pinned(CASE_QUERIES), exact=True):
         response = client.get(case_url(case))
     assert len(response.context["timeline"]) == entries
+
+
+def test_the_queue_rows_escape_what_they_show(aid_team, handler, unlocked_client, make_case):
+    case, _ = make_case(urgency=Urgency.IMMEDIATE)
+    handler.display_name = '<img src=x onerror=alert(1)>"Andrii'
+    handler.save()
+    casework.claim(case, handler)
+    case.created_at = timezone.now() - timedelta(days=3)
+    case.save(update_fields=["created_at"])
+
+    body = unlocked_client(handler).get(QUEUE).content.decode()
+
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;&quot;Andrii" in body
+    assert f'href="/en/aid/cases/{case.pk}/">#{case.number}</a>' in body
+    assert 'class="case-row case-row--overdue case-row--overdue-urgent"' in body
+    assert "3\xa0days" in body or "3 days" in body
