@@ -96,10 +96,10 @@ class UnlockForm(forms.Form):
         self.fields["passphrase"].widget.attrs["autocomplete"] = "current-password"
         self.only_team = teams[0].pk if len(teams) == 1 else None
         if self.only_team is not None:  # nothing to choose: whatever is sent is ignored
-            self.fields["team"] = forms.CharField(
-                required=False, widget=forms.HiddenInput(), initial=self.only_team
-            )
+            del self.fields["team"]
 
-    def clean_team(self):
-        team = self.cleaned_data.get("team")
-        return self.only_team if self.only_team is not None else team
+    def clean(self):
+        cleaned = super().clean()
+        if self.only_team is not None:
+            cleaned["team"] = self.only_team
+        return cleaned

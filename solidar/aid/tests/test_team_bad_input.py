@@ -70,6 +70,7 @@ def test_changing_the_passphrase_survives_anything(aid_team, handler, data):
 
 @FUZZ
 @given(data=form_data(["team", "passphrase", "next"]))
+@example(data={"team": "\x00", "passphrase": "0"})  # a hidden field's error nobody saw (CI)
 def test_unlocking_survives_anything(aid_team, handler, data):
     response = signed_in(handler).post(reverse("aid:unlock"), data)
     _refused_without_echo(response, data)
