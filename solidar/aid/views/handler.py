@@ -26,8 +26,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -83,8 +84,8 @@ def column_labels() -> dict[str, str]:
 
 
 # One row of the queue's table. Written here rather than in the template: fifty rows of a
-# dozen variables each cost the template engine more than the page's SQL (every value is
-# escaped by format_html all the same).
+# dozen variables each cost the template engine more than the page's SQL. Every value
+# is escaped (``escape``), the labels once per page.
 _ROW = (
     '<tr class="{css}"><th scope="row" data-label="{l_case}"><a href="{url}">#{number}</a>'
     "{badges}</th>"
@@ -96,33 +97,30 @@ _ROW = (
 
 
 def _row_html(row: Row, labels: dict[str, str]) -> str:
-    badges = format_html_join(
-        "",
-        ' <span class="badge {}">{}</span>',
-        [
-            *([("badge--warning", labels["overdue"])] if row.overdue else []),
-            *([("badge--accent", labels["news"])] if row.news else []),
-        ],
-    )
+    """``labels``: ``column_labels()`` escaped, with ``l_`` before each key."""
+    badges = ""
+    if row.overdue:
+        badges += f' <span class="badge badge--warning">{labels["l_overdue"]}</span>'
+    if row.news:
+        badges += f' <span class="badge badge--accent">{labels["l_news"]}</span>'
     handler = (
-        escape(row.handler)
-        if row.handler
-        else format_html('<span class="muted">{}</span>', labels["nobody"])
+        escape(row.handler) if row.handler else f'<span class="muted">{labels["l_nobody"]}</span>'
     )
-    return format_html(
-        _ROW,
-        css=row.css,
-        url=row.url,
-        number=row.number,
-        badges=badges,
-        kind=row.kind,
-        country=row.country,
-        urgency=row.urgency,
-        created=row.created,
-        age=row.age,
-        status=row.status,
-        handler=handler,
-        **{f"l_{key}": value for key, value in labels.items()},
+    return mark_safe(  # noqa: S308 - every value below is escaped or our own markup
+        _ROW.format(
+            css=escape(row.css),
+            url=escape(row.url),
+            number=row.number,
+            badges=badges,
+            kind=escape(row.kind),
+            country=escape(row.country),
+            urgency=escape(row.urgency),
+            created=escape(row.created),
+            age=escape(row.age),
+            status=escape(row.status),
+            handler=handler,
+            **labels,
+        )
     )
 
 
@@ -167,7 +165,7 @@ def _rows(cases: list[Case], now: datetime) -> list[Row]:
                 css=css,
             )
         )
-    labels = column_labels()
+    labels = {f"l_{key}": escape(value) for key, value in column_labels().items()}
     return [replace(row, html=_row_html(row, labels)) for row in rows]
 
 
