@@ -32,9 +32,10 @@ def private_view(view):
     return wrapper
 
 
-def unlock_redirect(request):
-    """To the unlock page, and back here afterwards."""
-    return redirect(f"{reverse('aid:unlock')}?{urlencode({'next': request.get_full_path()})}")
+def unlock_redirect(request, next_url: str | None = None):
+    """To the unlock page, and back to ``next_url`` (by default this page) afterwards."""
+    back = next_url or request.get_full_path()
+    return redirect(f"{reverse('aid:unlock')}?{urlencode({'next': back})}")
 
 
 def team_keys(request, team) -> aidkeys.TeamKeys | None:

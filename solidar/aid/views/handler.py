@@ -292,9 +292,8 @@ def case_detail(request, case_id):
 
 
 # -- actions -----------------------------------------------------------------------------------
-def _to_unlock(case):
-    case_url = reverse("aid:case", args=[case.pk])
-    return redirect(f"{reverse('aid:unlock')}?{urlencode({'next': case_url})}")
+def _to_unlock(request, case):
+    return unlock_redirect(request, reverse("aid:case", args=[case.pk]))
 
 
 def case_action(view):
@@ -339,7 +338,7 @@ def _locked(request, case, error=None, *, status=400, **bound):
 @case_action
 def claim(request, case, keys):
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     try:
         casework.claim(case, request.user)
     except casework.CaseworkError as error:
@@ -350,7 +349,7 @@ def claim(request, case, keys):
 @case_action
 def assign(request, case, keys):
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     handlers = [u for u in casework.team_handlers(case.team) if u.pk != case.assignee_id]
     form = hf.AssignForm(handlers, request.POST)
     if not form.is_valid():
@@ -365,7 +364,7 @@ def assign(request, case, keys):
 @case_action
 def release(request, case, keys):
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     try:
         casework.release(case, by=request.user)
     except casework.CaseworkError as error:
@@ -376,7 +375,7 @@ def release(request, case, keys):
 @case_action
 def set_status(request, case, keys):
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     form = hf.StatusForm(case, request.POST)
     if not form.is_valid():
         return _render_case(request, case, keys, status=400, status_form=form)
@@ -403,7 +402,7 @@ def _text_action(request, case, keys, form, save, message, name):
     if keys is None:
         messages.success(request, message)
         messages.warning(request, _("Your case keys were locked meanwhile. Unlock to go on."))
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     return _done(request, case, message, "#timeline")
 
 
@@ -461,7 +460,7 @@ def step_add(request, case, keys):
         return _refused(request, case, keys, error, status=400, step_form=form)
     if keys is None:
         messages.success(request, _("The step is added."))
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     return _done(request, case, _("The step is added."), "#checklist")
 
 
@@ -469,7 +468,7 @@ def step_add(request, case, keys):
 def step_done(request, case, keys, item_id):
     item = casework.get_item(case, item_id)
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     casework.toggle_item(item, by=request.user)
     message = _("Step done.") if item.done_at else _("Step open again.")
     return _done(request, case, message, "#checklist")
@@ -479,7 +478,7 @@ def step_done(request, case, keys, item_id):
 def step_due(request, case, keys, item_id):
     item = casework.get_item(case, item_id)
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     form = hf.DueForm(request.POST)
     if not form.is_valid():
         due_error = {
@@ -498,7 +497,7 @@ def step_due(request, case, keys, item_id):
 def step_remove(request, case, keys, item_id):
     item = casework.get_item(case, item_id)
     if keys is None:
-        return _to_unlock(case)
+        return _to_unlock(request, case)
     try:
         casework.remove_item(item, by=request.user)
     except casework.CaseworkError as error:

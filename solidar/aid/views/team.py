@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +37,7 @@ from solidar.aid import team as aidteam
 from solidar.aid.models import AidTeam, Handler, KeyGrant
 from solidar.aid.rules import handler_rows, is_team_member
 from solidar.aid.team_forms import ChangePassphraseForm, SetPassphraseForm, UnlockForm
-from solidar.aid.views.common import private_view
+from solidar.aid.views.common import private_view, unlock_redirect
 from solidar.core.audit import AuditEvent
 from solidar.core.ratelimit import exceeded
 from solidar.network.rules import current_memberships
@@ -81,10 +81,6 @@ def _one_team(teams: list[AidTeam], team_id: int) -> AidTeam:
 def _team_url(team: AidTeam | None = None) -> str:
     url = reverse("aid:team")
     return f"{url}#team-{team.pk}" if team is not None else url
-
-
-def _to_unlock(next_url: str):
-    return redirect(f"{reverse('aid:unlock')}?{urlencode({'next': next_url})}")
 
 
 def _safe_next(request, default: str) -> str:
@@ -267,7 +263,7 @@ def give_access(request, team_id: int, handler_id: int):
     keys = _fresh_keys(request, team)
     if keys is None:
         messages.info(request, _("Unlock the team's keys first, then give access again."))
-        return _to_unlock(_team_url(team))
+        return unlock_redirect(request, _team_url(team))
     try:
         aidteam.grant_access(team, handler, keys, by=request.user)
     except aidteam.TeamError as error:
@@ -332,7 +328,7 @@ def rotate(request, team_id: int):
     keys = _fresh_keys(request, team)
     if keys is None:
         messages.info(request, _("Unlock the team's keys first to rotate the key."))
-        return _to_unlock(confirm_url)
+        return unlock_redirect(request, confirm_url)
     context = {"team": team, "aid_team": team, "key_version": keys.current_version}
     if request.method == "GET":
         return render(request, "aid/team/confirm_rotate.html", context)
@@ -378,7 +374,7 @@ def unlock(request):
         # Never let allauth keep this POST (with the passphrase) in the session to replay
         # it: confirm first, then type the passphrase again.
         messages.info(request, _("Confirm it is you, then type your case passphrase again."))
-        return _to_unlock(next_url)
+        return unlock_redirect(request, next_url)
     context = {
         "next": next_url,
         "aid_team": teams[0],
