@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "solidar.events",
     "solidar.newsletter",
     "solidar.aid",
+    "solidar.decisions",
     "modeltranslation",  # before django.contrib.admin, as it requires
     "django.contrib.admin",
     "django.contrib.auth",
@@ -432,6 +433,8 @@ SOLIDAR_PERIODIC_JOBS = {
         timedelta(hours=1),
     ),
     "purge_aid_cases": ("solidar.aid.tasks.purge", timedelta(hours=6)),
+    "close_due_votes": ("solidar.decisions.tasks.close_due_votes", timedelta(minutes=1)),
+    "remind_voters": ("solidar.decisions.tasks.remind_voters", timedelta(minutes=15)),
 }
 # Events: guests' personal data (and everyone's answers) are deleted this many days after
 # an event ends, keeping only the counts; reminders go out this many hours before.

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("solidar.accounts.urls")),
     path("newsletter/", include("solidar.newsletter.urls")),
     path("", include("solidar.aid.urls")),
+    path("", include("solidar.decisions.urls")),
     path("", include("solidar.events.urls")),  # before the network's: its calendar.ics
     path("", include("solidar.network.urls")),
     path("", include("solidar.publishing.urls")),

@@ -1,0 +1,3 @@
+"""Decisions: bodies pages (being written)."""
+
+urlpatterns: list = []

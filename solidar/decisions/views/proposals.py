@@ -1,0 +1,3 @@
+"""Decisions: proposals pages (being written)."""
+
+urlpatterns: list = []

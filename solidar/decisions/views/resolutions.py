@@ -1,0 +1,3 @@
+"""Decisions: resolutions pages (being written)."""
+
+urlpatterns: list = []

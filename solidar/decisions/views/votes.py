@@ -1,0 +1,3 @@
+"""Decisions: votes pages (being written)."""
+
+urlpatterns: list = []
