@@ -440,12 +440,26 @@ def close(vote: Vote, *, by=None, now: datetime | None = None, early: bool = Fal
                 )
         vote.status = Vote.Status.CLOSED
         vote.closed_at = now
+        if vote.secret:
+            _shuffle_ballots(vote)
         vote.result = count(vote)
         vote.save(update_fields=["status", "closed_at", "result"])
         audit.record(by, "decisions.vote_closed", vote, ballots=vote.result["ballots"])
         _after_close(vote, by=by, now=now)
     given.refresh_from_db()
     return True
+
+
+def _shuffle_ballots(vote: Vote) -> None:
+    """Write the ballots again in a random order. Rows are stored in the order they were
+    inserted (SQLite's rowid, PostgreSQL's heap), and so are the ``Participation`` rows: a
+    copy of the database files could pair the n-th ballot with the n-th voter. After the
+    close the stored order says nothing. (The old row versions stay in PostgreSQL's heap
+    until it is vacuumed: docs/security.md.)"""
+    ballots = list(vote.ballots.all())
+    secrets.SystemRandom().shuffle(ballots)
+    vote.ballots.all().delete()
+    Ballot.objects.bulk_create(ballots, batch_size=1000)
 
 
 def _after_close(vote: Vote, *, by, now: datetime) -> None:

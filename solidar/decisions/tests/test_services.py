@@ -380,3 +380,33 @@ def test_resolution_revise_and_translate(proposal_factory, coordinator, member, 
     assert resolution.version == 2 and resolution.versions.count() == 2
     texts = resolutions.texts(resolution)
     assert texts["de"]["current"] is False and texts["en"]["current"] is True
+
+
+def test_secret_ballots_are_stored_again_in_random_order(open_vote_factory, voters, member):
+    """After the close the rows' stored order (SQLite's rowid) is not the order of casting."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's rowid")
+    vote = open_vote_factory()
+    people = [member, *voters]
+    receipts = [voting.cast(vote, person, "yes") for person in people]
+
+    def stored_order():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT receipt FROM decisions_ballot WHERE vote_id = %s ORDER BY rowid",
+                [vote.pk],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    assert stored_order() == receipts
+    orders = set()
+    voting.close(vote, now=vote.closes_at)
+    orders.add(tuple(stored_order()))
+    assert sorted(stored_order()) == sorted(receipts)
+    for _ in range(5):  # the shuffle itself: different orders, the same ballots
+        voting._shuffle_ballots(vote)
+        orders.add(tuple(stored_order()))
+    assert len(orders) > 1
+    assert vote.ballots.count() == len(people)
