@@ -9,4 +9,6 @@ class DecisionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from solidar.decisions import rules  # noqa: F401 - permissions
+        from solidar.decisions import panels, rules  # noqa: F401 - permissions
+
+        panels.register()  # open votes and proposals seeking support on the dashboard
