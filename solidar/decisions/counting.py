@@ -432,20 +432,17 @@ def approval(
 # --- Schulze --------------------------------------------------------------------------------
 
 
-def _normalise_ranking(ranking, index: dict[int, int]) -> tuple[tuple[int, ...], ...]:
-    groups = []
-    seen: set[int] = set()
-    for group in ranking:
-        members = tuple(sorted(group))
-        for option in members:
-            if option not in index:
-                raise ValueError(f"a ballot ranks {option!r}, which is not an option")
-            if option in seen:
-                raise ValueError(f"a ballot ranks {option!r} twice")
-            seen.add(option)
-        if members:
-            groups.append(members)
-    return tuple(groups)
+def _normalise_ranking(ranking, known: frozenset[int]) -> tuple[tuple[int, ...], ...]:
+    """The ranking with each group sorted and empty groups dropped; refuses options that are
+    not on the ballot paper and options ranked twice."""
+    groups = tuple(tuple(sorted(group)) if len(group) > 1 else tuple(group) for group in ranking)
+    flat = [option for group in groups for option in group]
+    mentioned = set(flat)
+    if len(mentioned) != len(flat):
+        raise ValueError(f"a ballot ranks an option twice: {ranking!r}")
+    if not mentioned <= known:
+        raise ValueError(f"a ballot ranks {sorted(mentioned - known)!r}, which is not an option")
+    return tuple(group for group in groups if group)
 
 
 def schulze(
@@ -468,9 +465,10 @@ def schulze(
         _check_weight(weight)
         grouped[tuple(tuple(g) for g in ranking)] += weight
         n_ballots += 1
+    known = frozenset(options)
     distinct: Counter = Counter()
     for ranking, weight in grouped.items():
-        distinct[_normalise_ranking(ranking, index)] += weight
+        distinct[_normalise_ranking(ranking, known)] += weight
 
     # place[a][r]: the group number of option a on distinct ranking r (n when unmentioned);
     # d[a][b] sums the weights of the rankings where a's place is before b's.
