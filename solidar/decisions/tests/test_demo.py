@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
+from wagtail.models import Page
 
 from solidar.accounts import demo as account_demo
 from solidar.accounts.models import User
 from solidar.core.models import AuditEvent
-from solidar.decisions import demo, voting
+from solidar.decisions import demo, demo_texts, publish, voting
 from solidar.decisions.models import (
     Amendment,
     Ballot,
@@ -28,12 +30,15 @@ from solidar.decisions.models import (
 from solidar.events import demo as events_demo
 from solidar.network import demo as network_demo
 from solidar.network.models import Membership
+from solidar.publishing import demo as publishing_demo
+from solidar.publishing.tests.test_demo import SEED_SHINGLES, shingles
 
 
 def seed() -> None:
     # The demo modules decisions needs, in seed_demo's order.
     account_demo.seed()
     network_demo.seed()
+    publishing_demo.seed()
     events_demo.seed()
     demo.seed()
 
@@ -51,7 +56,10 @@ def rows() -> dict[str, object]:
         "supports": Support.objects.count(),
         "comments": Comment.objects.count(),
         "delegates": list(Delegate.objects.order_by("pk").values_list("user_id", "weight")),
-        "resolutions": list(Resolution.objects.values_list("pk", "number", "version")),
+        "resolutions": list(
+            Resolution.objects.values_list("pk", "number", "version", "published_page_id")
+        ),
+        "pages": Page.objects.count(),
         "translations": ResolutionTranslation.objects.count(),
         "joined": list(Membership.objects.order_by("pk").values_list("pk", "joined_at")),
         "audit": AuditEvent.objects.count(),
@@ -128,6 +136,47 @@ def test_the_resolution_is_translated_into_german_russian_and_ukrainian(seeded):
     assert "Köln" in translations["de"].decisions[2]
     assert "Кёльне" in translations["ru"].decisions[2]
     assert "Кельні" in translations["uk"].decisions[2]
+
+
+def test_the_resolution_is_on_the_public_site_in_four_languages(seeded):
+    resolution = Resolution.objects.get(body=demo.forum_body())
+    client = Client()
+
+    assert resolution.published_page_id and resolution.published_at.year == 2024
+    for language, words in (
+        ("en", "democratic methods"),
+        ("de", "demokratische Verfahren"),
+        ("ru", "демократические методы"),
+        ("uk", "демократичні методи"),
+    ):
+        url = publish.public_url(resolution, language)
+        assert url.startswith(f"/{language}/"), url
+        response = client.get(url)
+        assert response.status_code == 200
+        assert words in response.content.decode()
+
+
+def test_the_texts_are_the_demos_own_not_the_seeds(seeded):
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from strings(item)
+
+    texts = [
+        text
+        for name in dir(demo_texts)
+        if name.isupper()
+        for text in strings(getattr(demo_texts, name))
+    ]
+
+    assert len(texts) > 20
+    for text in texts:
+        assert not shingles(text) & SEED_SHINGLES, text
 
 
 def test_an_open_koeln_proposal_in_discussion(seeded):
