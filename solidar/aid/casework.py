@@ -12,13 +12,14 @@ The queue reads only the clear metadata of a case, so it needs no unlocked keys.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,12 +141,24 @@ def queue_count(team: AidTeam, *, user=None, status: str = "open", kind: str = "
     return _queue_filter(team, user=user, status=status, kind=kind, who=who, counting=True)
 
 
+class _Written(Value):
+    """A constant written into the SQL, not sent as a parameter. SQLite knows a row in a
+    partial index meets the index's condition only when the query's condition is the
+    same text: with ``status = ?`` it read each case the open queue skipped from the
+    table to check its status (page 40 of 6,600 open cases: 5.3 ms; written: 0.3 ms)."""
+
+    def as_sql(self, compiler, connection):
+        if not re.fullmatch(r"[a-z_]+", self.value):
+            raise ValueError(f"not a status: {self.value!r}")
+        return f"'{self.value}'", []
+
+
 def _queue_filter(team, *, user, status, kind, who, counting: bool):
     cases = Case.objects.filter(team=team)
     if status == "open" and counting:
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif status == "open":
-        cases = cases.exclude(status=S.CLOSED)
+        cases = cases.exclude(status=_Written(S.CLOSED))
     elif status in S.values:
         cases = cases.filter(status=status)
     if kind:
@@ -156,6 +169,15 @@ def _queue_filter(team, *, user, status, kind, who, counting: bool):
         cases = cases.filter(assignee__isnull=True)
     if counting:
         return cases.count()
+    return _shown(cases)
+
+
+# The queue's order: the partial index's columns (``number`` is unique within a team).
+QUEUE_ORDER = ("urgency_rank", "created_at", "number")
+
+
+def _shown(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """``cases`` with the columns the queue shows, in the queue's order."""
     return (
         cases.select_related("assignee")
         .only(
@@ -178,8 +200,21 @@ def _queue_filter(team, *, user, status, kind, who, counting: bool):
             "assignee__username",
             "assignee__display_name",
         )
-        .order_by("urgency_rank", "created_at", "number")
+        .order_by(*QUEUE_ORDER)
     )
+
+
+def queue_page(team: AidTeam, page: QuerySet[Case]) -> list[Case]:
+    """The cases of ``page`` (a slice of ``queue``), read with a deferred join in one
+    query: the page's numbers found along the index (``number`` is in it), then only those
+    fifty cases read from the table with their handlers. Read directly, a deep page joined
+    each case it skipped to its handler: page 40 of 6,600 open cases took 6 ms of SQLite
+    for 1,950 rows thrown away, 0.7 ms this way. The first page skips nothing and is read
+    directly (0.35 ms; 0.5 ms the other way)."""
+    if not page.query.low_mark:
+        return list(page)
+    numbers = page.values("number")
+    return list(_shown(Case.objects.filter(team=team, number__in=numbers)))
 
 
 def mark(cases: list[Case], now: datetime | None = None) -> list[Case]:

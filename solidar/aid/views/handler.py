@@ -200,7 +200,7 @@ def _queue(request):
         per_page=PER_PAGE,
         count=casework.queue_count(team, **chosen_filters),
     )
-    shown = casework.mark(list(page.object_list), now)
+    shown = casework.mark(casework.queue_page(team, page.object_list), now)
     rows = _rows(shown, now)
     query = {"status": status, "kind": kind, "who": who}
     if len(teams) > 1:
