@@ -189,10 +189,13 @@ def test_an_amendments_result_is_not_announced(roll, proposal_factory, member, c
     assert notify.vote_closed(amendment_vote.pk + 1000) == 0
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite locks the whole file: no real overlap"
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_send_each_reminder_once(roll, open_vote_factory):
     """Two workers run the reminders at the same moment: one sends, the other finds the
-    vote claimed. (Meaningful on PostgreSQL, where the two really overlap.)"""
+    vote claimed."""
     vote = open_vote_factory()
     later = vote.closes_at - timedelta(hours=3)
     mail.outbox.clear()  # the opening mails (the commits here are real)
