@@ -164,15 +164,22 @@ def profile() -> str:
 
 
 def check() -> dict:
+    from django_tasks_db.models import DBTaskResult
+
     vote = Vote.objects.get(title=TITLE)
+    voted = Participation.objects.filter(vote=vote).values_list("user__username", flat=True)
     before = {
         "ballot_count": vote.ballot_count,
         "ballots": Ballot.objects.filter(vote=vote).count(),
         "participations": Participation.objects.filter(vote=vote).count(),
-        "voted": sorted(
-            Participation.objects.filter(vote=vote).values_list("user__username", flat=True)
-        ),
+        "voted": sorted(name for name in voted if not name.startswith(SPARE_PREFIX)),
+        # The ballot ``profile`` cast, outside the load.
+        "profiled": sum(1 for name in voted if name.startswith(SPARE_PREFIX)),
     }
+    started = time.perf_counter()
+    voting.count(vote)
+    count_seconds = time.perf_counter() - started
+    tasks_before = DBTaskResult.objects.count()
     started = time.perf_counter()
     closed = voting.close(vote, now=vote.closes_at)
     seconds = time.perf_counter() - started
@@ -180,7 +187,9 @@ def check() -> dict:
     return {
         **before,
         "closed": closed,
+        "count_seconds": count_seconds,
         "close_seconds": seconds,
+        "tasks_queued_by_close": DBTaskResult.objects.count() - tasks_before,
         "result_ballots": vote.result["ballots"],
         "totals": vote.result["totals"],
         "electorate": vote.result["electorate"],
