@@ -276,7 +276,9 @@ def _proposal_page(request, proposal: Proposal, *, status: int = 200, error=None
         "amendment_form": forms_given.get("amendment_form") or forms.AmendmentForm(),
         "coauthor_form": forms_given.get("coauthor_form") or forms.CoauthorForm(),
     }
-    if can["start_voting"]:
+    # A form sent back with an error stays on the page even when its action is no longer
+    # possible (the proposal moved on meanwhile): what was typed is not lost.
+    if can["start_voting"] or "start_form" in forms_given:
         context["start_form"] = forms_given.get("start_form") or forms.StartVotingForm(
             voting_days=body.voting_days, has_amendments=bool(proposed)
         )
