@@ -260,6 +260,13 @@ def page_nojs(request, browser, live_url):
 
 
 @pytest.fixture
+def second_page_nojs(request, browser, live_url):
+    """Another person's browser with JavaScript off, beside ``page_nojs`` (e.g. a
+    coordinator who stays signed in while members come and go)."""
+    yield from _open_page(request, browser, live_url, javascript=False)
+
+
+@pytest.fixture
 def page_without_csp(request, browser, live_url):
     """JavaScript on and the site's CSP ignored: proves escaping alone stops XSS (THREATS 18)."""
     yield from _open_page(request, browser, live_url, javascript=True, bypass_csp=True)
