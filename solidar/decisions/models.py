@@ -79,8 +79,21 @@ class Body(models.Model):
 
     @property
     def collective_in_charge(self):
-        """The collective whose coordinators run this body (an event's organiser)."""
-        return self.event.organiser if self.event_id else self.collective
+        """The collective whose coordinators run this body: its own, an event's organiser,
+        or for an event the network organises as a whole, the network's."""
+        if not self.event_id:
+            return self.collective
+        if self.event.organiser_id:
+            return self.event.organiser
+        if "_network" not in self.__dict__:
+            from solidar.network.models import Collective
+
+            self._network = (
+                Collective.objects.filter(kind=Collective.Kind.NETWORK, is_active=True)
+                .order_by("pk")
+                .first()
+            )
+        return self._network
 
 
 class Delegate(models.Model):

@@ -410,3 +410,18 @@ def test_secret_ballots_are_stored_again_in_random_order(open_vote_factory, vote
         orders.add(tuple(stored_order()))
     assert len(orders) > 1
     assert vote.ballots.count() == len(people)
+
+
+def test_an_event_without_organiser_is_run_by_the_network(db, event_factory, coordinator):
+    from solidar.decisions.rules import coordinates_body
+    from solidar.network.rules import forget_memberships
+    from solidar.network.tests.factories import CollectiveFactory, MembershipFactory
+
+    network = CollectiveFactory(network=True)
+    event = event_factory(organiser=None)
+    body = services.body_for_event(event)
+    assert body.collective_in_charge == network
+    assert not coordinates_body(coordinator, body)
+    MembershipFactory(collective=network, user=coordinator, coordinator=True)
+    forget_memberships(coordinator)
+    assert coordinates_body(coordinator, body)
