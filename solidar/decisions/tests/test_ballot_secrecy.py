@@ -109,7 +109,12 @@ def _close_with_ballots(vote: Vote, count: int) -> Vote:
             Ballot(
                 vote=vote,
                 receipt=voting.new_receipt(),
-                choice=[[ids[(i + k) % len(ids)]] for k in range(3)],
+                choice=[
+                    [ids[(i + k) % len(ids)]]
+                    if vote.method == M.SCHULZE
+                    else ids[(i + k) % len(ids)]
+                    for k in range(3)
+                ],
                 weight=1,
             )
             for i in range(count)

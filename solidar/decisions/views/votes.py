@@ -471,7 +471,7 @@ def ballots_json(request, pk):
         "ballots": ballots,
         "result": vote.result,
     }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'inline; filename="vote-{vote.pk}-ballots.json"'
     return response
 
