@@ -3,7 +3,9 @@
 1. the Cologne forum's assembly (November 2024): seven delegates of four cells with votes
    by cell size, the resolution committee's draft, an amendment adopted, and the closing
    resolution with three numbered decisions adopted by secret ballot, translated into
-   German, Russian and Ukrainian, and published on the public site (``publish``);
+   German, Russian and Ukrainian. Not published from here: the publishing demo already has
+   the forum's resolution as a statement page, and two pages of one resolution would
+   confuse a visitor (a coordinator can publish it from the resolution's page);
 2. an open proposal of the Köln cell in discussion (in Russian), with supporters, comments
    in Russian, Ukrainian and German and one proposed amendment;
 3. the migrant workers' group electing two coordinators by STV: open, some ballots in,
@@ -16,7 +18,6 @@ nothing: each item is looked up by its body and title before it is made.
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -345,29 +346,9 @@ def seed_election() -> Vote:
     return vote
 
 
-def publish_forum_resolution(resolution: Resolution | None) -> None:
-    """On the public site as statement pages in its four languages, once. Skipped when the
-    site has no statement index (the publishing demo was not seeded: some tests)."""
-    from solidar.decisions import publish
-    from solidar.publishing.models import StatementIndexPage
-
-    if resolution is None or resolution.published_at is not None:
-        return
-    if not StatementIndexPage.objects.filter(alias_of__isnull=True).exists():
-        return
-    logger = logging.getLogger("wagtail")  # it logs every page it makes; keep the printout
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        # The pages' own revisions are dated today; the resolution says when it went out.
-        publish.publish(resolution, by=demo_user("olga"), now=_at(date(2024, 11, 9), 12))
-    finally:
-        logger.setLevel(level)
-
-
 def seed() -> None:
     age_memberships()
-    publish_forum_resolution(seed_forum())
+    seed_forum()
     seed_cell_proposal()
     seed_election()
 
@@ -380,7 +361,6 @@ def summary() -> list[str]:
         lines.append(
             f"  Decisions: the Cologne forum's closing resolution {resolution.number} (three "
             "decisions, an amendment, secret ballot of seven delegates; en, de, ru, uk"
-            + (", on the public site" if resolution.published_at else "")
             + "); an open Köln cell proposal in discussion with an amendment."
         )
     if vote is not None:

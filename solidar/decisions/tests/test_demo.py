@@ -6,14 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page
 
 from solidar.accounts import demo as account_demo
 from solidar.accounts.models import User
 from solidar.core.models import AuditEvent
-from solidar.decisions import demo, demo_texts, publish, voting
+from solidar.decisions import demo, demo_texts, voting
 from solidar.decisions.models import (
     Amendment,
     Ballot,
@@ -138,22 +137,9 @@ def test_the_resolution_is_translated_into_german_russian_and_ukrainian(seeded):
     assert "Кельні" in translations["uk"].decisions[2]
 
 
-def test_the_resolution_is_on_the_public_site_in_four_languages(seeded):
-    resolution = Resolution.objects.get(body=demo.forum_body())
-    client = Client()
-
-    assert resolution.published_page_id and resolution.published_at.year == 2024
-    for language, words in (
-        ("en", "democratic methods"),
-        ("de", "demokratische Verfahren"),
-        ("ru", "демократические методы"),
-        ("uk", "демократичні методи"),
-    ):
-        url = publish.public_url(resolution, language)
-        assert url.startswith(f"/{language}/"), url
-        response = client.get(url)
-        assert response.status_code == 200
-        assert words in response.content.decode()
+def test_the_resolution_is_not_published_twice(seeded):
+    """The publishing demo has the forum's resolution as a statement page already."""
+    assert Resolution.objects.get(body=demo.forum_body()).published_page_id is None
 
 
 def test_the_texts_are_the_demos_own_not_the_seeds(seeded):
