@@ -144,7 +144,9 @@ def _profiled(out: io.StringIO, label: str, request) -> None:
     )
     for query in queries.captured_queries:
         out.write(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:150]}\n")
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(r"solidar/(?!.*middleware)", 15)  # the app's
+    stats.sort_stats("tottime").print_stats(15)  # where the CPU itself went
 
 
 def profile() -> str:
