@@ -45,7 +45,7 @@ def page_fields(resolution: Resolution, text: dict) -> dict:
         "title": text["title"],
         "kind": StatementPage.Kind.RESOLUTION,
         "number": resolution.number,
-        "adopted_by": resolution.adopted_by,
+        "adopted_by": text.get("adopted_by") or resolution.adopted_by,
         "adopted_on": resolution.adopted_on,
         "preamble": str(render_markdown(text["preamble"])) if text["preamble"] else "",
         "decisions": [

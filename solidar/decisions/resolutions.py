@@ -14,7 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from solidar.core import audit
@@ -55,7 +55,7 @@ def from_proposal(proposal: Proposal, vote: Vote, *, now: datetime | None = None
             number=_next_number(body, on),
             title=proposal.title,
             decisions=paragraphs(proposal.text),
-            adopted_by=adopted_by_label(body)[:200],
+            adopted_by=_label_in(body, proposal.language),
             adopted_on=on,
             language=proposal.language,
             created_at=now,
@@ -86,7 +86,9 @@ def _clean(title: str, preamble: str, decisions: list[str]) -> tuple[str, str, l
         raise DecisionError(
             _("The title is too long: at most %(limit)d characters.") % {"limit": TITLE_LIMIT}
         )
-    decisions = [" ".join(d.split("\r")).strip() for d in decisions if d and d.strip()]
+    decisions = [
+        d.replace("\r\n", "\n").replace("\r", "\n").strip() for d in decisions if d and d.strip()
+    ]
     if not decisions:
         raise DecisionError(_("A resolution needs at least one decision."))
     if any(len(d) > DECISION_LIMIT for d in decisions):
@@ -160,14 +162,26 @@ def translate(
     return translation
 
 
+def _label_in(body: Body, language: str) -> str:
+    with translation.override(language):
+        return adopted_by_label(body)[:200]
+
+
+def adopted_by_in(resolution: Resolution, language: str) -> str:
+    """Who adopted it, said in ``language`` (the body's name as that language has it)."""
+    return _label_in(resolution.body, language)
+
+
 def texts(resolution: Resolution) -> dict[str, dict]:
-    """Every language the resolution has: {language: {title, preamble, decisions, current}}."""
+    """Every language the resolution has: {language: {title, preamble, decisions, current,
+    adopted_by}}."""
     result = {
         resolution.language: {
             "title": resolution.title,
             "preamble": resolution.preamble,
             "decisions": resolution.decisions,
             "current": True,
+            "adopted_by": resolution.adopted_by,
         }
     }
     for t in resolution.translations.all():
@@ -176,5 +190,6 @@ def texts(resolution: Resolution) -> dict[str, dict]:
             "preamble": t.preamble,
             "decisions": t.decisions,
             "current": t.version == resolution.version,
+            "adopted_by": adopted_by_in(resolution, t.language),
         }
     return result

@@ -160,6 +160,15 @@ def _clean_body_text(text: str) -> str:
     return join_paragraphs(paragraphs(text))
 
 
+def _clean_rationale(rationale: str) -> str:
+    rationale = (rationale or "").replace("\r\n", "\n").strip()
+    if len(rationale) > TEXT_LIMIT:
+        raise DecisionError(
+            _("The text is too long: at most %(limit)d characters.") % {"limit": TEXT_LIMIT}
+        )
+    return rationale
+
+
 def _clean_language(language: str) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
     return language if language in codes else settings.LANGUAGE_CODE
@@ -183,11 +192,7 @@ def create_proposal(
         raise DecisionError(_("Only members can make proposals here."))
     title = _clean_title(title)
     text = _clean_body_text(text)
-    rationale = (rationale or "").strip()
-    if len(rationale) > TEXT_LIMIT:
-        raise DecisionError(
-            _("The text is too long: at most %(limit)d characters.") % {"limit": TEXT_LIMIT}
-        )
+    rationale = _clean_rationale(rationale)
     with transaction.atomic():
         proposal = Proposal.objects.create(
             body=body,
@@ -205,11 +210,12 @@ def create_proposal(
 def edit_proposal(proposal: Proposal, *, by, title: str, text: str, rationale: str = "") -> None:
     title = _clean_title(title)
     text = _clean_body_text(text)
+    rationale = _clean_rationale(rationale)
     with transaction.atomic():
         _lock(proposal)
         if proposal.status != S.DRAFT:
             raise DecisionError(_("A submitted proposal can only be changed by amendments."))
-        proposal.title, proposal.text, proposal.rationale = title, text, (rationale or "").strip()
+        proposal.title, proposal.text, proposal.rationale = title, text, rationale
         proposal.save(update_fields=["title", "text", "rationale"])
         audit.record(by, "decisions.proposal_edited", proposal)
 
@@ -387,12 +393,11 @@ def propose_amendment(
 
 def withdraw_amendment(amendment: Amendment, *, by) -> None:
     with transaction.atomic():
+        proposal = _lock(amendment.proposal)  # start_voting locks it too: one of them wins
         locked = Amendment.objects.select_for_update().get(pk=amendment.pk)
         if locked.author_id != by.pk:
             raise DecisionError(_("Only its author can withdraw an amendment."))
-        if locked.status != Amendment.Status.PROPOSED or (
-            amendment.proposal.status != S.DISCUSSION
-        ):
+        if locked.status != Amendment.Status.PROPOSED or proposal.status != S.DISCUSSION:
             raise DecisionError(_("This amendment can no longer be withdrawn."))
         amendment.status = Amendment.Status.WITHDRAWN
         amendment.save(update_fields=["status"])

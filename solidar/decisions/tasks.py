@@ -20,3 +20,20 @@ def remind_voters() -> int:
     from solidar.decisions import notify
 
     return notify.send_reminders()
+
+
+@task()
+def tell_vote_opened(vote_id: int) -> int:
+    """The e-mails for a vote that opened, from the worker (a roll of thousands would
+    keep the coordinator's request waiting)."""
+    from solidar.decisions import notify
+
+    return notify.vote_opened(vote_id)
+
+
+@task()
+def tell_vote_closed(vote_id: int) -> int:
+    """The e-mails for a vote that closed, from the worker."""
+    from solidar.decisions import notify
+
+    return notify.vote_closed(vote_id)

@@ -7,9 +7,10 @@ vote. For an event's assembly: its delegates with their weights, or, when it has
 registered participants with an account who have been active members of some collective
 for the cooling-off period.
 
-**Casting** is one transaction: the vote's row is updated (its ballot counter; this also
-waits for a closing vote and refuses once it has closed), a ``Participation`` row says that
-the person has voted (a unique constraint allows one), and the ``Ballot`` is written. A
+**Casting** is one transaction: a ``Participation`` row says that the person has voted (a
+unique constraint allows one), the ``Ballot`` is written, and last the vote's row is
+updated (its ballot counter; this waits for a close in progress and refuses once the vote
+has closed, which rolls the two rows back). A
 secret ballot carries no voter and no time and has a random key, so the order of casting
 is not kept either. Each ballot gets a receipt code, shown once to the voter and, after
 the vote closes, published with the ballot's choices.
@@ -206,16 +207,18 @@ def open_vote(vote: Vote, *, by=None, now: datetime | None = None) -> int:
             ]
         )
         audit.record(by, "decisions.vote_opened", vote, electorate=len(roll))
-        from solidar.decisions import notify
+        from solidar.decisions import tasks
 
-        transaction.on_commit(lambda: notify.vote_opened(vote.pk))
+        transaction.on_commit(lambda: tasks.tell_vote_opened.enqueue(vote.pk))
     given.refresh_from_db()
     return len(roll)
 
 
 def may_vote(vote: Vote, user) -> bool:
     """On the roll, the vote open and not yet voted."""
-    if not vote.is_open or not getattr(user, "is_authenticated", False):
+    if not vote.is_open or vote.closes_at <= timezone.now():
+        return False
+    if not getattr(user, "is_authenticated", False):
         return False
     return (
         Elector.objects.filter(vote=vote, user_id=user.pk).exists()
@@ -303,7 +306,6 @@ def cast(vote: Vote, user, choice, *, reason: str = "", now: datetime | None = N
     the vote is not open, the person is not on the roll or has voted already, or the choice
     is not valid for the method."""
     now = now or timezone.now()
-    choice, reason = clean_choice(vote, choice, reason)
     if not vote.is_open or vote.closes_at <= now:
         raise VotingError(_("This vote is closed: ballots are no longer accepted."))
     weight = (
@@ -311,14 +313,10 @@ def cast(vote: Vote, user, choice, *, reason: str = "", now: datetime | None = N
     )
     if weight is None:
         raise VotingError(_("You are not on the roll of this vote."))
+    choice, reason = clean_choice(vote, choice, reason)
     receipt = new_receipt()
     try:
         with transaction.atomic():
-            counted = Vote.objects.filter(
-                pk=vote.pk, status=Vote.Status.OPEN, closes_at__gt=now
-            ).update(ballot_count=F("ballot_count") + 1)
-            if not counted:
-                raise VotingError(_("This vote is closed: ballots are no longer accepted."))
             Participation.objects.create(vote_id=vote.pk, user_id=user.pk)
             Ballot.objects.create(
                 vote_id=vote.pk,
@@ -328,6 +326,14 @@ def cast(vote: Vote, user, choice, *, reason: str = "", now: datetime | None = N
                 weight=weight,
                 voter=None if vote.secret else user,
             )
+            # Last, so the vote's row is locked only for the commit: casts on one vote
+            # wait for each other that long, and a close in progress is waited for (then
+            # nothing is counted: the rows above roll back).
+            counted = Vote.objects.filter(
+                pk=vote.pk, status=Vote.Status.OPEN, closes_at__gt=now
+            ).update(ballot_count=F("ballot_count") + 1)
+            if not counted:
+                raise VotingError(_("This vote is closed: ballots are no longer accepted."))
     except IntegrityError:
         raise VotingError(_("You have already voted. Each person votes once.")) from None
     return receipt
@@ -479,9 +485,9 @@ def _after_close(vote: Vote, *, by, now: datetime) -> None:
             from solidar.decisions import resolutions
 
             resolutions.from_proposal(proposal, vote, now=now)
-    from solidar.decisions import notify
+    from solidar.decisions import tasks
 
-    transaction.on_commit(lambda: notify.vote_closed(vote.pk))
+    transaction.on_commit(lambda: tasks.tell_vote_closed.enqueue(vote.pk))
 
 
 def _continue_proposal(proposal: Proposal, *, by, now: datetime) -> None:

@@ -425,3 +425,22 @@ def test_an_event_without_organiser_is_run_by_the_network(db, event_factory, coo
     MembershipFactory(collective=network, user=coordinator, coordinator=True)
     forget_memberships(coordinator)
     assert coordinates_body(coordinator, body)
+
+
+def test_adopted_by_is_said_in_each_language(db, event_factory, coordinator):
+    from django.utils import translation
+
+    event = event_factory(title="Forum of the exiled left")
+    body = services.body_for_event(event)
+    resolution = Resolution.objects.create(
+        body=body,
+        number="2026/1",
+        title="T",
+        decisions=["a"],
+        adopted_by=resolutions._label_in(body, "en"),
+        adopted_on=timezone.localdate(),
+    )
+    assert resolution.adopted_by.startswith("Assembly of")
+    with translation.override("de"):
+        expected = str(body)
+    assert resolutions.adopted_by_in(resolution, "de") == expected

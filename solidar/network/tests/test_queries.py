@@ -60,8 +60,9 @@ def test_dashboard_of_a_member_of_many_collectives(member, size):
         MembershipFactory(collective=CollectiveFactory(slug=f"cell-q{number}"), user=member)
     client = client_for(member)
 
-    # 11, the events panel (cold), the aid panel (offers) and the set of aid teams (cold).
-    get(client, reverse("network:dashboard"), 15)
+    # 11, the events panel (cold), the aid panel (offers) and the set of aid teams (cold),
+    # the decisions panel (open votes not yet cast, proposals seeking support).
+    get(client, reverse("network:dashboard"), 17)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -72,10 +73,10 @@ def test_dashboard_of_a_coordinator_with_many_applications(koeln, coordinator, m
     client = client_for(coordinator)
 
     # A coordinator's applications are to-dos only, not also "waiting for your answer".
-    # 9, the events panel (cold) and the aid panel (offers, and the set of aid teams,
-    # cold); a coordinator's privileged role is answered from the memberships, without
-    # loading permissions.
-    response = get(client, reverse("network:dashboard"), 13)
+    # 9, the events panel (cold), the aid panel (offers, and the set of aid teams,
+    # cold) and the decisions panel (two); a coordinator's privileged role is answered
+    # from the memberships, without loading permissions.
+    response = get(client, reverse("network:dashboard"), 15)
 
     html = response.content.decode()
     assert html.count(f'href="{reverse("network:application", args=[applications[0].pk])}"') == 1
