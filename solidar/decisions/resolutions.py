@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from solidar.core import audit
 from solidar.decisions.models import (
@@ -141,9 +142,14 @@ def translate(
         raise DecisionError(_("This is the language of the original."))
     title, preamble, decisions = _clean(title, preamble, decisions)
     if len(decisions) != len(resolution.decisions):
+        count = len(resolution.decisions)
         raise DecisionError(
-            _("The translation needs %(count)d decisions, as many as the original.")
-            % {"count": len(resolution.decisions)}
+            ngettext(
+                "The translation needs %(count)d decision, as many as the original.",
+                "The translation needs %(count)d decisions, as many as the original.",
+                count,
+            )
+            % {"count": count}
         )
     with transaction.atomic():
         translation, _created = ResolutionTranslation.objects.update_or_create(

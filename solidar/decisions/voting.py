@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from solidar.core import audit
 from solidar.decisions import counting
@@ -181,12 +182,16 @@ def open_vote(vote: Vote, *, by=None, now: datetime | None = None) -> int:
             raise VotingError(_("The closing time must be in the future."))
         roll = electorate(vote.body, now)
         if not roll:
+            days = vote.body.cooling_off_days
             raise VotingError(
-                _(
+                ngettext(
+                    "No one may vote yet: only members who joined at least %(days)d day ago "
+                    "can vote here.",
                     "No one may vote yet: only members who joined at least %(days)d days ago "
-                    "can vote here."
+                    "can vote here.",
+                    days,
                 )
-                % {"days": vote.body.cooling_off_days}
+                % {"days": days}
             )
         Elector.objects.bulk_create(
             (Elector(vote=vote, user_id=uid, weight=weight) for uid, weight in roll.items()),

@@ -443,4 +443,5 @@ def test_adopted_by_is_said_in_each_language(db, event_factory, coordinator):
     assert resolution.adopted_by.startswith("Assembly of")
     with translation.override("de"):
         expected = str(body)
+    assert expected.startswith("Versammlung")
     assert resolutions.adopted_by_in(resolution, "de") == expected

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from solidar.accounts.mfa import privileged_view
@@ -449,9 +450,11 @@ def start_voting(request, pk):
         form.add_error(None, str(error))
         return _refused(request, proposal, error, start_form=form)
     if has_amendments:
-        message = _("Voting has started: first on the %(count)d amendments.") % {
-            "count": len(opened)
-        }
+        message = ngettext(
+            "Voting has started: first on the amendment.",
+            "Voting has started: first on the %(count)d amendments.",
+            len(opened),
+        ) % {"count": len(opened)}
     else:
         message = _("Voting has started.")
     return _done(request, proposal, message)
