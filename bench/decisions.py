@@ -60,6 +60,7 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "solidar_bench_decisions"
 RATE = float(os.environ.get("BENCH_DECISIONS_RATE", "100"))
 PACED = int(os.environ.get("BENCH_DECISIONS_PACED", "1200"))
+WORKERS = int(os.environ.get("BENCH_DECISIONS_WORKERS", "2"))
 PACED_THREADS = 32
 FLAT_THREADS = 8
 PAGE_THREADS = 8
@@ -366,6 +367,7 @@ def run() -> bool:
         try:
             with Server(
                 "decisions",
+                workers=WORKERS,
                 extra_env={"DATABASE_URL": f"{PG_URL}/{DATABASE}", "SOLIDAR_RATE_LIMITS": "0"},
             ) as server:
                 cast = casting(server)

@@ -57,14 +57,17 @@ TIE_METHODS = {
 
 
 # -- finding things ----------------------------------------------------------------------------
-def _get_vote(user, pk: int, permission: str = "decisions.view_vote") -> Vote:
-    """The vote, or 404 for anyone ``permission`` refuses (never a 403 that confirms it)."""
-    vote = get_object_or_404(
-        Vote.objects.select_related(
+def _get_vote(user, pk: int, permission: str = "decisions.view_vote", *, lean=False) -> Vote:
+    """The vote, or 404 for anyone ``permission`` refuses (never a 403 that confirms it).
+    ``lean``: only what casting needs (the body and its collective; an event's row of
+    eighty columns, the proposal and the texts are read only if asked for)."""
+    if lean:
+        votes = Vote.objects.select_related("body__collective").defer("description", "result")
+    else:
+        votes = Vote.objects.select_related(
             "body__collective", "body__event__organiser", "proposal", "amendment"
-        ),
-        pk=pk,
-    )
+        )
+    vote = get_object_or_404(votes, pk=pk)
     if not rules.has_perm(permission, user, vote):
         raise Http404
     return vote
@@ -209,14 +212,13 @@ def vote_page(request, pk):
 @login_required
 @require_POST
 def cast(request, pk):
-    vote = _get_vote(request.user, pk)
-    options = list(vote.options.all())
+    vote = _get_vote(request.user, pk, lean=True)
+    options = list(vote.options.all()) if vote.method in (M.SCHULZE, M.STV) else []
     choice, reason, typed = read_ballot(vote, options, request.POST)
     try:
         receipt = voting.cast(vote, request.user, choice, reason=reason)
     except VotingError as error:
         return _vote_page(request, vote, error=str(error), typed=typed, status=400)
-    vote.refresh_from_db(fields=["ballot_count"])
     context = {"vote": vote, "receipt": voting.format_receipt(receipt)}
     return _no_store(render(request, "decisions/votes/receipt.html", context))
 
