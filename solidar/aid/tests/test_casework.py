@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from solidar.aid import casework, checklists
@@ -171,6 +172,11 @@ def test_overdue_is_the_same_in_the_queue_and_on_the_case(aid_team, handler, mak
         for c in Case.objects.filter(team=aid_team)
     }
     assert in_queue == on_case
+    # The queue's pages read the late steps with the cases (one query, not two).
+    with CaptureQueriesContext(connection) as queries:
+        page = casework.queue_page(aid_team, casework.queue(aid_team, status="all")[:50], now)
+    assert len(queries) == 1
+    assert {c.pk: c.overdue for c in page} == on_case
     assert [in_queue[c.pk] for c in cases] == [False, True, False, True, True, False]
 
 

@@ -401,8 +401,9 @@ def pinned(expected: int) -> int:
     return expected - 1 if settings.SESSION_ENGINE.endswith("cached_db") else expected
 
 
-# The queue: the count, the page of cases, the steps past their due date on the page.
-QUEUE_QUERIES = BASELINE + 3
+# The queue: the count, the page of cases (with whether any of its steps is past its due
+# date).
+QUEUE_QUERIES = BASELINE + 2
 # The case page: the case; the audit row and handler_seen_at (savepoint, insert, update,
 # release); the checklist, the team's handlers, the timeline.
 CASE_QUERIES = BASELINE + 8

@@ -17,19 +17,19 @@ sent to unlock; nothing else changes without the keys.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from html import escape
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS, timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,23 +48,10 @@ PER_PAGE = 50
 # -- the queue ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Row:
-    """A case of the queue with everything the table shows ready: words translated once
-    per page, not per row, and flat attributes (each dotted lookup in a template costs)."""
+    """A case of the queue and its table row, written (``_rows``)."""
 
     case: Case
-    number: int
-    url: str
-    age: str
-    created: str
-    kind: str
-    country: str
-    urgency: str
-    status: str
-    handler: str
-    overdue: bool
-    news: bool
-    css: str
-    html: str = ""
+    html: str
 
 
 def column_labels() -> dict[str, str]:
@@ -83,106 +70,116 @@ def column_labels() -> dict[str, str]:
     }
 
 
-# One row of the queue's table. Written here rather than in the template: fifty rows of a
-# dozen variables each cost the template engine more than the page's SQL. Every value
-# is escaped (``escape``), the labels once per page.
-_ROW = (
-    '<tr class="{css}"><th scope="row" data-label="{l_case}"><a href="{url}">#{number}</a>'
-    "{badges}</th>"
-    '<td data-label="{l_kind}">{kind}</td><td data-label="{l_country}">{country}</td>'
-    '<td data-label="{l_urgency}">{urgency}</td>'
-    '<td data-label="{l_age}"><time datetime="{created}">{age}</time></td>'
-    '<td data-label="{l_status}">{status}</td><td data-label="{l_handler}">{handler}</td></tr>'
-)
+class _Words(dict):
+    """Escaped words by value, each worded (``word(value)``) and escaped once per page."""
+
+    def __init__(self, word):
+        super().__init__()
+        self.word = word
+
+    def __missing__(self, value):
+        self[value] = escaped = escape(str(self.word(value)))
+        return escaped
 
 
-def _row_html(row: Row, labels: dict[str, str]) -> str:
-    """``labels``: ``column_labels()`` escaped, with ``l_`` before each key."""
-    badges = ""
-    if row.overdue:
-        badges += f' <span class="badge badge--warning">{labels["l_overdue"]}</span>'
-    if row.news:
-        badges += f' <span class="badge badge--accent">{labels["l_news"]}</span>'
-    handler = (
-        escape(row.handler) if row.handler else f'<span class="muted">{labels["l_nobody"]}</span>'
-    )
-    return mark_safe(  # noqa: S308 - every value below is escaped or our own markup
-        _ROW.format(
-            css=escape(row.css),
-            url=escape(row.url),
-            number=row.number,
-            badges=badges,
-            kind=escape(row.kind),
-            country=escape(row.country),
-            urgency=escape(row.urgency),
-            created=escape(row.created),
-            age=escape(row.age),
-            status=escape(row.status),
-            handler=handler,
-            **labels,
-        )
-    )
+class _Counted:
+    """One of ``timesince``'s units worded once per number on a page (``timesince``
+    formats its lazy plural, a translation lookup, for every row)."""
+
+    def __init__(self, words):
+        self.words = words
+        self.worded: dict[int, str] = {}
+
+    def __mod__(self, values):
+        number = values["num"]
+        worded = self.worded.get(number)
+        if worded is None:
+            self.worded[number] = worded = self.words % values
+        return worded
 
 
-def _rows(cases: list[Case], now: datetime) -> list[Row]:
-    kinds = {value: str(label) for value, label in Kind.choices}
-    urgencies = {value: str(label) for value, label in Urgency.choices}
-    statuses = {value: str(label) for value, label in Case.Status.choices}
-    outcomes = {value: str(label) for value, label in Case.Outcome.choices}
-    # One reverse() for the page, not one per row; each age worded once.
-    blank = uuid.UUID(int=0)
-    url = reverse("aid:case", args=[blank]).replace(str(blank), "{}")
+def _rows(cases: list[Case], now: datetime, labels: dict[str, str]) -> list[Row]:
+    """The table's rows, written here rather than in the template: fifty rows of a dozen
+    variables each cost the template engine more than the page's SQL. Every value shown
+    is escaped (``html.escape``, what Django's ``escape`` calls), each distinct one once
+    per page: a page shows a handful of kinds, countries, statuses and handlers fifty
+    times. ``labels``: ``column_labels()``."""
+    kind_labels = dict(Kind.choices)
+    urgency_labels = dict(Urgency.choices)
+    status_labels = dict(Case.Status.choices)
+    outcome_labels = dict(Case.Outcome.choices)
+    kinds = _Words(lambda value: kind_labels.get(value, value))
+    urgencies = _Words(lambda value: urgency_labels.get(value, value))
+    countries = _Words(country_name)
+
+    def status_word(pair):
+        status, outcome = pair
+        word = str(status_labels.get(status, status))
+        return f"{word} ({outcome_labels.get(outcome, outcome)})" if outcome else word
+
+    statuses = _Words(status_word)
+    e = {key: escape(value) for key, value in labels.items()}
+    nobody = f'<span class="muted">{e["nobody"]}</span>'
+    handlers: dict[int | None, str] = {None: nobody}
+    # Older than a day, the age in one unit depends only on the calendar day and whether
+    # the hour came before now's.
     ages: dict = {}
+    units = {name: _Counted(words) for name, words in TIME_STRINGS.items()}
+    today = now.time()
+    # One reverse() for the page, not one per row.
+    blank = uuid.UUID(int=0)
+    before, _blank, after = reverse("aid:case", args=[blank]).partition(str(blank))
+    before, after = escape(before), escape(after)
+    overdue = f' <span class="badge badge--warning">{e["overdue"]}</span>'
+    news = f' <span class="badge badge--accent">{e["news"]}</span>'
+    th = f'"><th scope="row" data-label="{e["case"]}"><a href="{before}'
+    td_kind, td_country = f'<td data-label="{e["kind"]}">', f'<td data-label="{e["country"]}">'
+    td_urgency, td_age = f'<td data-label="{e["urgency"]}">', f'<td data-label="{e["age"]}">'
+    td_status, td_handler = f'<td data-label="{e["status"]}">', f'<td data-label="{e["handler"]}">'
     rows = []
     for case in cases:
-        status = statuses.get(case.status, case.status)
-        if case.outcome:
-            status = f"{status} ({outcomes.get(case.outcome, case.outcome)})"
-        # Older than a day, the age in one unit depends only on the calendar day and
-        # whether the hour came before now's.
-        day = (case.created_at.date(), case.created_at.time() <= now.time())
-        if day not in ages or (now - case.created_at).days < 1:
-            ages[day] = timesince(case.created_at, now, depth=1)
+        created = case.created_at
+        day = (created.date(), created.time() <= today)
+        age = ages.get(day)
+        if age is None or (now - created).days < 1:
+            ages[day] = age = escape(timesince(created, now, time_strings=units, depth=1))
+        handler = handlers.get(case.assignee_id)
+        if handler is None:
+            handlers[case.assignee_id] = handler = escape(str(case.assignee))
         css = "case-row"
+        badges = ""
         if case.overdue:
             css += " case-row--overdue"
             if case.urgency in casework.URGENT:
                 css += " case-row--overdue-urgent"
-        rows.append(
-            Row(
-                case=case,
-                number=case.number,
-                url=url.format(case.pk),
-                age=ages[day],
-                created=case.created_at.isoformat(),
-                kind=kinds.get(case.kind, case.kind),
-                country=country_name(case.country),
-                urgency=urgencies.get(case.urgency, case.urgency),
-                status=status,
-                handler=str(case.assignee) if case.assignee_id else "",
-                overdue=case.overdue,
-                news=case.has_news,
-                css=css,
-            )
+            badges = overdue
+        if case.has_news:
+            badges += news
+        html = (
+            f'<tr class="{css}{th}{case.pk}{after}">#{case.number}</a>{badges}</th>'
+            f"{td_kind}{kinds[case.kind]}</td>{td_country}{countries[case.country]}</td>"
+            f"{td_urgency}{urgencies[case.urgency]}</td>"
+            f'{td_age}<time datetime="{created.isoformat()}">{age}</time></td>'
+            f"{td_status}{statuses[case.status, case.outcome]}</td>{td_handler}{handler}</td></tr>"
         )
-    labels = {f"l_{key}": escape(value) for key, value in column_labels().items()}
-    return [replace(row, html=_row_html(row, labels)) for row in rows]
+        rows.append(Row(case=case, html=html))
+    return rows
 
 
 @require_GET
 @private_view
 def queue(request):
     user = request.user
-    if user.is_authenticated and not casework.handled_teams(user):
+    teams = casework.handled_teams(user) if user.is_authenticated else []
+    if user.is_authenticated and not teams:
         waiting = casework.waiting_teams(user)
         if waiting:
             return render(request, "aid/handler/no_access.html", {"teams": waiting})
-    return _queue(request)
+    return _queue(request, teams)
 
 
 @privileged_view
-def _queue(request):
-    teams = casework.handled_teams(request.user)
+def _queue(request, teams):
     if not teams:
         raise Http404
     team = teams[0]
@@ -200,8 +197,9 @@ def _queue(request):
         per_page=PER_PAGE,
         count=casework.queue_count(team, **chosen_filters),
     )
-    shown = casework.mark(casework.queue_page(team, page.object_list), now)
-    rows = _rows(shown, now)
+    shown = casework.queue_page(team, page.object_list, now)
+    labels = column_labels()
+    rows = _rows(shown, now, labels)
     query = {"status": status, "kind": kind, "who": who}
     if len(teams) > 1:
         query["team"] = team.pk
@@ -214,7 +212,9 @@ def _queue(request):
         "who": who,
         "page": page,
         "rows": rows,
-        "labels": column_labels(),
+        # S308: every value in the rows is escaped (_rows), the rest is our own markup.
+        "rows_html": mark_safe("\n".join(row.html for row in rows)),  # noqa: S308
+        "labels": labels,
         "filtered": (status, kind, who) != ("open", "", ""),
         "query_suffix": "&" + urlencode(query),
     }
