@@ -445,7 +445,8 @@ def merge_adopted_amendments(proposal: Proposal, *, now=None) -> int:
 
 # -- what a member sees -----------------------------------------------------------------------
 def bodies_of(user) -> list[Body]:
-    """The bodies of the collectives ``user`` is an active member of (created as needed)."""
+    """The bodies of the collectives ``user`` is an active member of. A collective that
+    has never decided anything gets an unsaved body (a page read writes nothing)."""
     from solidar.network.models import Collective, Membership
 
     ids = [
@@ -459,7 +460,7 @@ def bodies_of(user) -> list[Body]:
     collectives = Collective.objects.filter(pk__in=ids, is_active=True).order_by("kind", "name")
     bodies = []
     for collective in collectives:
-        body = existing.get(collective.pk) or body_for_collective(collective)
+        body = existing.get(collective.pk) or Body(collective=collective)
         body.collective = collective
         bodies.append(body)
     return bodies
