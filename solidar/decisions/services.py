@@ -466,13 +466,19 @@ def bodies_of(user) -> list[Body]:
     return bodies
 
 
-def proposals_for(body: Body, user) -> list[Proposal]:
-    """The body's proposals that ``user`` may see: every submitted one and their own drafts."""
+def proposals_for(body: Body, user, *, decided: int | None = None) -> list[Proposal]:
+    """The body's proposals that ``user`` may see: every submitted one and their own drafts.
+    ``decided``: of the adopted, rejected and withdrawn ones only that many, latest first."""
     from django.db.models import Q
 
-    return list(
+    visible = (
         Proposal.objects.filter(body=body)
         .filter(~Q(status=S.DRAFT) | Q(authors__user_id=getattr(user, "pk", None)))
         .distinct()
-        .order_by("-created_at", "-pk")
+    )
+    if decided is None:
+        return list(visible.order_by("-created_at", "-pk"))
+    done = (S.ADOPTED, S.REJECTED, S.WITHDRAWN)
+    return list(visible.exclude(status__in=done).order_by("-created_at", "-pk")) + list(
+        visible.filter(status__in=done).order_by("-decided_at", "-pk")[:decided]
     )

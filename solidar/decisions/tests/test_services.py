@@ -445,3 +445,19 @@ def test_adopted_by_is_said_in_each_language(db, event_factory, coordinator):
         expected = str(body)
     assert expected.startswith("Versammlung")
     assert resolutions.adopted_by_in(resolution, "de") == expected
+
+
+def test_proposals_for_keeps_every_open_one_and_the_latest_decided(
+    proposal_factory, member, other_member
+):
+    open_one = proposal_factory("discussion")
+    draft = proposal_factory("draft")
+    decided = []
+    for _ in range(3):
+        proposal = proposal_factory("support")
+        services.withdraw(proposal, by=member)
+        decided.append(proposal)
+    shown = services.proposals_for(open_one.body, member, decided=2)
+    assert [p.pk for p in shown] == [draft.pk, open_one.pk, decided[2].pk, decided[1].pk]
+    # Someone else's draft is nobody's business.
+    assert draft.pk not in {p.pk for p in services.proposals_for(open_one.body, other_member)}

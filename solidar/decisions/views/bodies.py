@@ -166,12 +166,10 @@ STATUS_ORDER = [S.DRAFT, S.SUPPORT, S.DISCUSSION, S.VOTING, S.ADOPTED, S.REJECTE
 def _body_page(request, body: Body):
     user = request.user
     can_manage = rules.has_perm("decisions.manage_body", user, body)
-    proposals = services.proposals_for(body, user)
+    proposals = services.proposals_for(body, user, decided=RECENT)
     groups = []
     for status in STATUS_ORDER:
         items = [p for p in proposals if p.status == status]
-        if status in (S.ADOPTED, S.REJECTED, S.WITHDRAWN):
-            items = items[:RECENT]
         if items:
             groups.append((status, S(status).label, items))
     votes = Vote.objects.filter(body=body).order_by("closes_at", "pk")
