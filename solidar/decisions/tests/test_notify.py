@@ -16,8 +16,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from solidar.decisions import notify, voting
 from solidar.decisions.models import Vote
@@ -45,6 +46,12 @@ def by_address() -> dict:
     return {m.to[0]: m for m in mail.outbox}
 
 
+def in_language(language: str, text: str) -> str:
+    """``text`` as the catalogue of ``language`` has it (a subject as its reader sees it)."""
+    with translation.override(language):
+        return gettext(text)
+
+
 @pytest.fixture
 def roll(coordinator, member, other_member, voters, newcomer):
     """Everyone on koeln's roll; the member reads Russian, a voter German, one has no
@@ -68,8 +75,10 @@ def test_everyone_on_the_roll_hears_that_a_vote_opened_in_their_language(
     assert set(mails) == {u.email for u in roll if u.email}  # not the newcomer, nor no address
     assert newcomer.email not in mails
     for message in mail.outbox:
-        assert message.subject == "A vote has opened for you"
         assert_neutral(message)
+    assert mails[voters[1].email].subject == "A vote has opened for you"
+    russian = in_language("ru", "A vote has opened for you")
+    assert mails[member.email].subject == russian != "A vote has opened for you"
     assert urlsplit(links(mails[member.email])[0]).path == f"/ru/decisions/votes/{vote.pk}/"
     assert urlsplit(links(mails[voters[0].email])[0]).path == f"/de/decisions/votes/{vote.pk}/"
     assert urlsplit(links(mails[voters[1].email])[0]).path == f"/en/decisions/votes/{vote.pk}/"
@@ -106,7 +115,8 @@ def test_a_proposals_votes_opening_together_make_one_mail(
     mails = by_address()
     assert len(mail.outbox) == len(mails) == len(roll) - 1  # one each, not one per vote
     message = mails[member.email]
-    assert message.subject == "Votes have opened for you"
+    english = "Votes have opened for you"
+    assert message.subject == in_language("ru", english) != english
     assert urlsplit(links(message)[0]).path == f"/ru/decisions/proposals/{proposal.pk}/"
     assert_neutral(message)
 
@@ -127,7 +137,8 @@ def test_a_reminder_goes_to_those_who_have_not_voted(
     assert other_member.email not in mails
     assert voters[1].email not in mails
     message = mails[member.email]
-    assert message.subject == "A vote closes soon"
+    english = "A vote closes soon"
+    assert message.subject == in_language("ru", english) != english
     assert urlsplit(links(message)[0]).path == f"/ru/decisions/votes/{vote.pk}/"
     assert_neutral(message)
     vote.refresh_from_db()
@@ -167,7 +178,8 @@ def test_results_are_announced_to_the_roll(
     mails = by_address()
     assert len(mails) == len(roll) - 1
     message = mails[member.email]
-    assert message.subject == "The result of a vote is out"
+    english = "The result of a vote is out"
+    assert message.subject == in_language("ru", english) != english
     assert urlsplit(links(message)[0]).path == f"/ru/decisions/votes/{vote.pk}/results/"
     assert_neutral(message)
 

@@ -34,8 +34,9 @@ def titles(events) -> list[str]:
 # -- the registry ------------------------------------------------------------------------------
 def test_events_registers_one_panel_for_the_home_page_and_one_for_the_dashboard():
     assert [p.template_name for p in registry.for_place("home")] == ["events/panel_home.html"]
-    # (Mutual aid's panel follows the events' on the dashboard.)
+    # (Decisions' panel comes before the events' on the dashboard, mutual aid's after.)
     assert [p.template_name for p in registry.for_place("dashboard")] == [
+        "decisions/panel_dashboard.html",
         "events/panel_dashboard.html",
         "aid/panel_dashboard.html",
     ]
