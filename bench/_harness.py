@@ -217,6 +217,36 @@ def _stop_group(proc: subprocess.Popen, grace: float = 15) -> None:
 # --- Server ----------------------------------------------------------------------------------
 
 
+# --- PostgreSQL: the benchmarks that need it run in a throw-away database ---------------------
+# A server with trust authentication for user postgres; BENCH_PG_URL overrides (without the
+# database's name).
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def pg_admin_connection():
+    """A connection to the server's ``postgres`` database (raises when there is none)."""
+    import psycopg
+
+    return psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5)
+
+
+def pg_version() -> str:
+    """The server's version (raises when it cannot be reached)."""
+    with pg_admin_connection() as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def recreate_database(name: str) -> None:
+    with pg_admin_connection() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+
+
+def drop_database(name: str) -> None:
+    with contextlib.suppress(Exception), pg_admin_connection() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -33,7 +33,6 @@ failed ballot, every receipt counted; Schulze <= 1 s and STV <= 1 s.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -43,6 +42,7 @@ import time
 import urllib.parse
 
 from _harness import (
+    PG_URL,
     ROOT,
     Server,
     Target,
@@ -50,13 +50,15 @@ from _harness import (
     _set_cookies,
     _table,
     check_targets,
+    drop_database,
     log,
+    pg_version,
+    recreate_database,
     run_seed,
     save_results,
 )
 
 SEED = "_decisions_seed.py"
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "solidar_bench_decisions"
 RATE = float(os.environ.get("BENCH_DECISIONS_RATE", "100"))
 PACED = int(os.environ.get("BENCH_DECISIONS_PACED", "1200"))
@@ -73,34 +75,16 @@ CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
-def _admin_connection():
-    import psycopg
-
-    return psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5)
-
-
 def postgresql_version() -> str:
     """The server's version, or "" (said in the log) when there is none to run against."""
     try:
-        with _admin_connection() as conn:
-            return conn.execute("SHOW server_version").fetchone()[0]
+        return pg_version()
     except Exception as error:  # noqa: BLE001 - whatever it is, say it
         log(
             f"PostgreSQL is NOT reachable at {PG_URL} ({error}): the casting phase needs it "
             "(its target is on PostgreSQL) and counts as MISSED"
         )
         return ""
-
-
-def _recreate_database() -> None:
-    with _admin_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def _drop_database() -> None:
-    with contextlib.suppress(Exception), _admin_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 # --- voters ---------------------------------------------------------------------------------
@@ -363,7 +347,7 @@ def run() -> bool:
     version = postgresql_version()
     if version:
         log(f"PostgreSQL {version} at {PG_URL}")
-        _recreate_database()
+        recreate_database(DATABASE)
         try:
             with Server(
                 "decisions",
@@ -372,7 +356,7 @@ def run() -> bool:
             ) as server:
                 cast = casting(server)
         finally:
-            _drop_database()
+            drop_database(DATABASE)
         print(cast["profile"])
         _print_casting(cast)
         paced, flat, outcome = cast["paced"], cast["flat"], cast["outcome"]

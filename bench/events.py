@@ -30,9 +30,7 @@ registration, and no place oversold.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import secrets
 import string
 import subprocess
@@ -42,22 +40,25 @@ import urllib.parse
 
 from _harness import (
     BENCH_DIR,
+    PG_URL,
     ROOT,
     SESSION_COOKIE,
     Phase,
     Server,
     Target,
     check_targets,
+    drop_database,
     log,
     login_with_totp,
+    pg_version,
     print_results,
     project_python,
+    recreate_database,
     run_load,
     run_seed,
     save_results,
 )
 
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "solidar_bench_events"
 P95_MS = 50
 RACE_THREADS = 8
@@ -67,32 +68,14 @@ CSRF_COOKIE = "__Host-csrf"
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
-def _admin_connection():
-    import psycopg
-
-    return psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5)
-
-
 def _check_postgresql() -> None:
     """Exit 2, saying why, when there is no PostgreSQL to run against."""
     try:
-        with _admin_connection() as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
+        version = pg_version()
     except Exception as error:  # noqa: BLE001 - whatever it is, say it and stop
         log(f"PostgreSQL is not reachable at {PG_URL} ({error}); the events benchmark needs it")
         raise SystemExit(2) from None
     log(f"PostgreSQL {version} at {PG_URL}")
-
-
-def _recreate_database() -> None:
-    with _admin_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def _drop_database() -> None:
-    with contextlib.suppress(Exception), _admin_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 # --- the registration race ------------------------------------------------------------------
@@ -214,7 +197,7 @@ def run() -> bool:
                 Phase("search", found, headers=organiser, expect_text=search),
             ],
         )
-    _recreate_database()
+    recreate_database(DATABASE)
     try:
         with Server("events", extra_env={"DATABASE_URL": f"{PG_URL}/{DATABASE}"}) as server:
             output, seconds = run_seed(server, "_events_seed.py")
@@ -224,7 +207,7 @@ def run() -> bool:
             registered = race(server, data["race"], data["sessions"])
             outcome = race_outcome(server)
     finally:
-        _drop_database()
+        drop_database(DATABASE)
     print_results(results)
     print(
         f"  registrations: {registered['registrations']} in {registered['seconds']:.1f} s = "

@@ -21,22 +21,22 @@ Targets: p95 <= 100 ms for each search phase, no failed requests.
 
 from __future__ import annotations
 
-import contextlib
-import os
-
 from _harness import (
+    PG_URL,
     Phase,
     Server,
     Target,
     check_targets,
+    drop_database,
     log,
+    pg_version,
     print_results,
+    recreate_database,
     run_load,
     run_seed,
     save_results,
 )
 
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "solidar_bench_search"
 P95_MS = 100
 
@@ -48,23 +48,6 @@ PHASES = [
 ]
 
 
-def _admin_connection():
-    import psycopg
-
-    return psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5)
-
-
-def _recreate_database() -> None:
-    with _admin_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-
-
-def _drop_database() -> None:
-    with contextlib.suppress(Exception), _admin_connection() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-
-
 def _check_postgresql() -> None:
     """Exit 2, saying why, when there is no PostgreSQL to run against."""
     try:
@@ -73,8 +56,7 @@ def _check_postgresql() -> None:
         log(f"PostgreSQL driver missing ({error}): the search benchmark needs psycopg")
         raise SystemExit(2) from None
     try:
-        with _admin_connection() as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
+        version = pg_version()
     except Exception as error:  # noqa: BLE001 - whatever it is, say it and stop
         log(f"PostgreSQL is not reachable at {PG_URL} ({error}); the search benchmark needs it")
         raise SystemExit(2) from None
@@ -93,7 +75,7 @@ def seed(server: Server) -> None:
 
 def run() -> bool:
     _check_postgresql()
-    _recreate_database()
+    recreate_database(DATABASE)
     try:
         env = {"DATABASE_URL": f"{PG_URL}/{DATABASE}", "SOLIDAR_PUBLIC_PAGE_CACHE_SECONDS": "0"}
         with Server("search", extra_env=env) as server:
@@ -111,7 +93,7 @@ def run() -> bool:
                 ],
             )
     finally:
-        _drop_database()
+        drop_database(DATABASE)
     print_results(results)
     failures = sum(r.failures for r in results.values())
     targets = [Target(f"{n} p95", results[n].p95_ms, "<=", P95_MS, " ms") for n, _p in PHASES]
